@@ -1,0 +1,48 @@
+import { FileDescriptorSet, type FileDescriptorProto } from 'ts-proto-descriptors';
+import { protoMetadata as account } from './gen/govrnanza/account/v1/account';
+import { protoMetadata as billing } from './gen/govrnanza/billing/v1/billing';
+import { protoMetadata as faults } from './gen/govrnanza/faults/v1/faults';
+import { protoMetadata as profile } from './gen/govrnanza/profile/v1/profile';
+import { protoMetadata as registry } from './gen/govrnanza/registry/v1/registry';
+
+interface Meta {
+  fileDescriptor: FileDescriptorProto;
+  references: unknown;
+  dependencies?: Meta[];
+}
+
+/** Every file descriptor reachable from the service files, dependencies first, each once. */
+function collect(metas: Meta[]): FileDescriptorProto[] {
+  const seen = new Map<string, FileDescriptorProto>();
+  const visit = (m: Meta): void => {
+    if (seen.has(m.fileDescriptor.name)) return;
+    for (const dep of m.dependencies ?? []) visit(dep);
+    seen.set(m.fileDescriptor.name, m.fileDescriptor);
+  };
+  metas.forEach(visit);
+  return [...seen.values()];
+}
+
+const files = collect([account, billing, faults, profile, registry] as unknown as Meta[]);
+
+/** The serialized FileDescriptorSet of every contract (for server reflection). */
+export const fileDescriptorSet: Buffer = Buffer.from(FileDescriptorSet.encode({ file: files }).finish());
+
+/** How a method may be retried, from its `idempotency_level` option. */
+export type Idempotency = 'NO_SIDE_EFFECTS' | 'IDEMPOTENT' | 'IDEMPOTENCY_UNKNOWN';
+
+const idempotency = new Map<string, Idempotency>();
+for (const file of files) {
+  for (const service of file.service) {
+    for (const method of service.method) {
+      const level = method.options?.idempotencyLevel ?? 0;
+      const name: Idempotency = level === 1 ? 'NO_SIDE_EFFECTS' : level === 2 ? 'IDEMPOTENT' : 'IDEMPOTENCY_UNKNOWN';
+      idempotency.set(`/${file.package}.${service.name}/${method.name}`, name);
+    }
+  }
+}
+
+/** The idempotency level of a method, by its gRPC path (`/pkg.Service/Method`). */
+export function idempotencyOf(path: string): Idempotency {
+  return idempotency.get(path) ?? 'IDEMPOTENCY_UNKNOWN';
+}

@@ -1,0 +1,3 @@
+export * from './services';
+export * from './callGraph';
+export * from './routes';
