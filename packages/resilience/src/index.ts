@@ -1,1 +1,10 @@
-export {};
+export * from './attemptError';
+export * from './deadline';
+export * from './dependencyRejection';
+export * from './downstream';
+export * from './events';
+export * from './fallback';
+export * from './hedge';
+export * from './options';
+export * from './policyStack';
+export * from './retryBudget';

@@ -1,0 +1,185 @@
+import { Client, credentials, status, type Interceptor, type ServiceError as GrpcError } from '@grpc/grpc-js';
+import { idempotencyOf } from '@govrnanza/contracts';
+import { errorMeta, isGrpcError, ServiceError, statusName, type CallContext, type ResilienceMode } from '@govrnanza/runtime';
+import type { BackendName, ServiceName } from '@govrnanza/topology';
+import { AttemptError, RETRYABLE_CODES } from './attemptError';
+import { callDeadline, attemptDeadline, remainingMs, retryFits } from './deadline';
+import { NO_EVENTS, type BreakerState, type ResilienceEvents } from './events';
+import { hedged } from './hedge';
+import { DEFAULT_POLICY, type DownstreamPolicyOptions } from './options';
+import { buildPolicyStack, isPolicyRejection, type PolicyStack } from './policyStack';
+import { RetryBudget } from './retryBudget';
+import { unaryCall, type MethodDef } from './unaryCall';
+import { DependencyRejection } from './dependencyRejection';
+
+/** What is needed to call one downstream. */
+export interface DownstreamSpec<D> {
+  caller: ServiceName;
+  downstream: BackendName;
+  /** `host:port` */
+  address: string;
+  /** The ts-proto grpc-js service definition. */
+  definition: D;
+  mode: ResilienceMode;
+  policy?: Partial<DownstreamPolicyOptions>;
+  events?: ResilienceEvents;
+  /** Client interceptors (telemetry), run on every attempt. */
+  interceptors?: Interceptor[];
+}
+
+/** One typed method per RPC: `(request, ctx) => Promise<response>`. */
+export type DownstreamMethods<D> = {
+  [K in keyof D]: D[K] extends { requestSerialize: (v: infer Req) => Buffer; responseDeserialize: (b: Buffer) => infer Res }
+    ? (request: Req, ctx: CallContext) => Promise<Res>
+    : never;
+};
+
+/** A downstream's typed methods plus its state. */
+export type Downstream<D> = DownstreamMethods<D> & {
+  readonly downstreamName: BackendName;
+  readonly breakerState: BreakerState;
+  close(): void;
+};
+
+/**
+ * Creates the client of one downstream: the policy stack, retry budget and
+ * channel are built here once and shared by every call. Handlers call the
+ * typed methods and never see a policy. What each call does depends on the
+ * resilience mode:
+ * - `none`: one attempt with the caller's deadline passed through unchanged;
+ * - `mesh`: deadline propagation with margin and fail-fast (the mesh retries and breaks);
+ * - `code` / `both`: all of it: bulkhead → breaker → retry within budget → attempt deadline, and optional hedging.
+ */
+export function createDownstream<D extends object>(spec: DownstreamSpec<D>): Downstream<D> {
+  const options: DownstreamPolicyOptions = { ...DEFAULT_POLICY, ...spec.policy };
+  const events = spec.events ?? NO_EVENTS;
+  const client = new Client(spec.address, credentials.createInsecure(), { interceptors: spec.interceptors ?? [] });
+  const policies = spec.mode === 'code' || spec.mode === 'both' ? buildPolicyStack(options, events) : undefined;
+  const budget = new RetryBudget({ ratio: options.retryBudgetRatio, minRetriesPerWindow: options.retryBudgetMinPerWindow });
+  const out: Record<string, unknown> = {};
+  for (const [key, def] of Object.entries(spec.definition) as [string, MethodDef<unknown, unknown>][]) {
+    out[key] = methodCaller(def, { spec, options, events, client, policies, budget });
+  }
+  Object.defineProperties(out, {
+    downstreamName: { value: spec.downstream },
+    breakerState: { get: () => policies?.breakerState ?? 'closed' },
+    close: { value: () => client.close() },
+  });
+  return out as Downstream<D>;
+}
+
+interface Shared {
+  spec: DownstreamSpec<unknown>;
+  options: DownstreamPolicyOptions;
+  events: ResilienceEvents;
+  client: Client;
+  policies: PolicyStack | undefined;
+  budget: RetryBudget;
+}
+
+function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: Req, ctx: CallContext) => Promise<Res> {
+  const method = def.path.slice(def.path.lastIndexOf('/') + 1);
+  const level = idempotencyOf(def.path);
+  const label = `${s.spec.downstream}.${method}`;
+  const hedge = s.options.hedgeDelayMs > 0 && level === 'NO_SIDE_EFFECTS';
+
+  return async (request, ctx) => {
+    const started = performance.now();
+    const passThrough = s.spec.mode === 'none';
+    const deadline = passThrough ? ctx.deadline : callDeadline(ctx.deadline, s.options.marginMs);
+    const left = remainingMs(deadline);
+    if (left !== Infinity) s.events.budgetLeft(method, Math.max(0, left) / 1000);
+    try {
+      if (!passThrough && left < s.options.minCallMs) {
+        s.events.deadlineExceeded(method);
+        throw new ServiceError(status.DEADLINE_EXCEEDED, `${label}: not started, ${Math.max(0, Math.round(left))} ms left of the deadline`, {
+          downstream: s.spec.downstream,
+        });
+      }
+      const response = s.policies
+        ? await viaPolicies(def, request, ctx, deadline, s, hedge, isIdempotent(level, request), method, label)
+        : await once(def, request, ctx, deadline, s, label);
+      s.events.call(method, status.OK, (performance.now() - started) / 1000);
+      return response;
+    } catch (err) {
+      const mapped = mapError(err, s.spec.downstream, label);
+      if (mapped.code === status.DEADLINE_EXCEEDED) s.events.deadlineExceeded(method);
+      s.events.call(method, mapped.code, (performance.now() - started) / 1000);
+      throw mapped;
+    }
+  };
+}
+
+function isIdempotent(level: string, request: unknown): boolean {
+  if (level !== 'IDEMPOTENCY_UNKNOWN') return true;
+  const key = (request as { idempotencyKey?: unknown }).idempotencyKey;
+  return typeof key === 'string' && key.length > 0;
+}
+
+async function once<Req, Res>(def: MethodDef<Req, Res>, request: Req, ctx: CallContext, deadline: number, s: Shared, label: string): Promise<Res> {
+  try {
+    return await unaryCall(s.client, def, request, ctx.requestId, deadline, ctx.signal);
+  } catch (err) {
+    throw toAttemptError(err, s.spec.downstream, label, false);
+  }
+}
+
+async function viaPolicies<Req, Res>(
+  def: MethodDef<Req, Res>,
+  request: Req,
+  ctx: CallContext,
+  deadline: number,
+  s: Shared,
+  hedge: boolean,
+  idempotent: boolean,
+  method: string,
+  label: string,
+): Promise<Res> {
+  s.budget.recordRequest();
+  const attempt = async (n: number, signal: AbortSignal): Promise<Res> => {
+    const now = Date.now();
+    if (remainingMs(deadline, now) < s.options.minCallMs) {
+      throw new AttemptError(status.DEADLINE_EXCEEDED, `${label}: deadline reached before attempt ${n + 1}`, s.spec.downstream, false);
+    }
+    const perAttempt = attemptDeadline(deadline, s.options.attemptTimeoutMs, now);
+    const send = (sig: AbortSignal): Promise<Res> => unaryCall(s.client, def, request, ctx.requestId, perAttempt, sig);
+    try {
+      return hedge ? await hedged(send, s.options.hedgeDelayMs, () => mayHedge(s, method), signal) : await send(signal);
+    } catch (err) {
+      const code = isGrpcError(err) ? err.code : status.UNKNOWN;
+      const retry = idempotent && RETRYABLE_CODES.has(code) && n < s.options.maxRetries && !ctx.signal.aborted && mayRetry(s, deadline, method);
+      if (retry) s.events.retry(method, n + 1, code);
+      throw toAttemptError(err, s.spec.downstream, label, retry);
+    }
+  };
+  return s.policies!.execute(attempt, ctx.signal);
+}
+
+function mayRetry(s: Shared, deadline: number, method: string): boolean {
+  if (!retryFits(deadline, s.options.backoffMaxMs, s.options.minCallMs)) return false;
+  if (s.budget.tryAcquire()) return true;
+  s.events.retryBudgetExhausted(method);
+  return false;
+}
+
+function mayHedge(s: Shared, method: string): boolean {
+  if (!s.budget.tryAcquire()) {
+    s.events.retryBudgetExhausted(method);
+    return false;
+  }
+  s.events.hedge(method);
+  return true;
+}
+
+function toAttemptError(err: unknown, downstream: string, label: string, retryable: boolean): AttemptError {
+  if (!isGrpcError(err)) return new AttemptError(status.UNKNOWN, `${label}: ${(err as Error)?.message ?? 'failed'}`, downstream, retryable);
+  const meta = errorMeta(err as GrpcError);
+  const detail = err.details || statusName(err.code);
+  return new AttemptError(err.code, `${label}: ${detail}`, downstream, retryable, meta.field, meta.reason);
+}
+
+function mapError(err: unknown, downstream: BackendName, label: string): ServiceError {
+  if (err instanceof ServiceError) return err;
+  if (isPolicyRejection(err)) return DependencyRejection.from(err, downstream, label);
+  return new ServiceError(status.UNKNOWN, `${label}: ${(err as Error)?.message ?? 'failed'}`, { downstream });
+}

@@ -1,0 +1,85 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState,
+  ExponentialBackoff,
+  SamplingBreaker,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  wrap,
+  type IPolicy,
+} from 'cockatiel';
+import { AttemptError } from './attemptError';
+import type { BreakerState, ResilienceEvents } from './events';
+import type { DownstreamPolicyOptions } from './options';
+
+/** The shared policies of one downstream. */
+export interface PolicyStack {
+  /** Runs `attempt` (called once per attempt) through the stack. */
+  execute<T>(attempt: (attemptNo: number, signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T>;
+  readonly breakerState: BreakerState;
+}
+
+const STATE: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Open]: 'open',
+  [CircuitState.Isolated]: 'open',
+};
+
+/**
+ * Builds the policy stack of one downstream, once, shared by every call:
+ *
+ *   bulkhead → circuit breaker → retry → attempt (with its own gRPC deadline)
+ *
+ * Why this order: the bulkhead is outermost so that a slow downstream can hold
+ * at most `bulkheadLimit` calls (plus a bounded queue) of this process, retries
+ * included, and overload is shed before any work. The breaker sits outside the
+ * retry so that it judges logical calls (a call that succeeded on its second
+ * attempt is a success) and, once open, rejects a call before any attempt or
+ * retry is made. The retry is inside both, so its extra attempts hold the same
+ * bulkhead slot and never bypass an open breaker; it retries only failures the
+ * attempt marked retryable (idempotent call, retryable code, retry budget and
+ * deadline allow). The per-attempt timeout is innermost and is the attempt's
+ * gRPC deadline, so the server sees it and stops work too.
+ */
+export function buildPolicyStack(options: DownstreamPolicyOptions, events: ResilienceEvents): PolicyStack {
+  const bulkheadPolicy = bulkhead(options.bulkheadLimit, options.bulkheadQueue);
+  bulkheadPolicy.onReject(() => events.bulkheadRejected());
+
+  const breaker = circuitBreaker(
+    handleWhen((err) => err instanceof AttemptError && err.countsAsFailure),
+    {
+      halfOpenAfter: options.breakerHalfOpenAfterMs,
+      breaker: new SamplingBreaker({
+        threshold: options.breakerThreshold,
+        duration: options.breakerWindowMs,
+        minimumRps: options.breakerMinRps,
+      }),
+    },
+  );
+  breaker.onStateChange((s) => events.breakerState(STATE[s]));
+
+  const retryPolicy = retry(
+    handleWhen((err) => err instanceof AttemptError && err.retryable),
+    {
+      maxAttempts: options.maxRetries,
+      backoff: new ExponentialBackoff({ initialDelay: options.backoffInitialMs, maxDelay: options.backoffMaxMs }),
+    },
+  );
+
+  const stack: IPolicy = wrap(bulkheadPolicy, breaker, retryPolicy);
+  return {
+    execute: (attempt, signal) => stack.execute(({ attempt: n, signal: s }: { attempt?: number; signal: AbortSignal }) => attempt(n ?? 0, s), signal),
+    get breakerState() {
+      return STATE[breaker.state];
+    },
+  };
+}
+
+/** True for the errors the policies raise instead of calling the downstream. */
+export function isPolicyRejection(err: unknown): err is BrokenCircuitError | BulkheadRejectedError {
+  return err instanceof BrokenCircuitError || err instanceof BulkheadRejectedError;
+}

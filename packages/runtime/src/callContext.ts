@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from './logger';
+
+/** What a handler knows about the call it is serving, passed to every downstream call. */
+export interface CallContext {
+  /** Correlates logs across hops; from `x-request-id` or generated. */
+  readonly requestId: string;
+  /** Absolute deadline in epoch ms; `Infinity` when the caller set none. */
+  readonly deadline: number;
+  /** Aborted when the caller cancels or the deadline passes. */
+  readonly signal: AbortSignal;
+  /** A logger bound to this request (created on first use). */
+  readonly log: Logger;
+}
+
+const REQUEST_ID = /^[\w.-]{1,128}$/;
+
+/** A request id from an untrusted header: kept when well-formed, replaced otherwise. */
+export function requestIdFrom(value: unknown): string {
+  return typeof value === 'string' && REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+/** Converts a grpc-js deadline (Date or ms number, Infinity when none) to epoch ms. */
+export function deadlineToEpochMs(deadline: Date | number): number {
+  return deadline instanceof Date ? deadline.getTime() : deadline;
+}
+
+/** Builds a CallContext whose logger is only created if a handler logs. */
+export function createCallContext(opts: { requestId: string; deadline: number; signal: AbortSignal; log: Logger; method: string }): CallContext {
+  let log: Logger | undefined;
+  return {
+    requestId: opts.requestId,
+    deadline: opts.deadline,
+    signal: opts.signal,
+    get log() {
+      log ??= opts.log.child({ requestId: opts.requestId, method: opts.method });
+      return log;
+    },
+  };
+}
+
+/** A context for work that starts outside any request (start-up, tests). */
+export function backgroundContext(log: Logger, timeoutMs = 10_000): CallContext {
+  return createCallContext({
+    requestId: randomUUID(),
+    deadline: Date.now() + timeoutMs,
+    signal: AbortSignal.timeout(timeoutMs),
+    log,
+    method: 'background',
+  });
+}

@@ -1,0 +1,58 @@
+import {
+  status,
+  type handleUnaryCall,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { createCallContext, deadlineToEpochMs, requestIdFrom, type CallContext } from './callContext';
+import { ServiceError, toStatus } from './errors';
+import type { Logger } from './logger';
+
+/** A unary handler: domain code, free of grpc-js types. */
+export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
+
+type Method = { path: string; requestDeserialize: (b: Buffer) => unknown; responseSerialize: (v: never) => Buffer };
+
+/** The handler map a service definition calls for: one typed function per method. */
+export type HandlersOf<D> = {
+  [K in keyof D]: D[K] extends { requestDeserialize: (b: Buffer) => infer Req; responseSerialize: (v: infer Res) => Buffer }
+    ? UnaryHandler<Req, Res>
+    : never;
+};
+
+/**
+ * Adapts typed async handlers to grpc-js. This is the server edge: errors
+ * become statuses here and nowhere else; unexpected errors are logged with
+ * their stack and sent as INTERNAL without it.
+ */
+export function implement<D extends ServiceDefinition>(definition: D, handlers: HandlersOf<D>, log: Logger): UntypedServiceImplementation {
+  const impl: UntypedServiceImplementation = {};
+  for (const key of Object.keys(definition) as (keyof D & string)[]) {
+    const method = definition[key] as unknown as Method;
+    impl[key] = adapt(method.path, handlers[key] as UnaryHandler<unknown, unknown>, log);
+  }
+  return impl;
+}
+
+function adapt(path: string, handler: UnaryHandler<unknown, unknown>, log: Logger): handleUnaryCall<unknown, unknown> {
+  return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+    const controller = new AbortController();
+    call.once('cancelled', () => controller.abort(new ServiceError(status.CANCELLED, 'call cancelled by the caller')));
+    const ctx = createCallContext({
+      requestId: requestIdFrom(call.metadata.get('x-request-id')[0]),
+      deadline: deadlineToEpochMs(call.getDeadline()),
+      signal: controller.signal,
+      log,
+      method: path,
+    });
+    handler(call.request, ctx).then(
+      (response) => callback(null, response),
+      (err: unknown) => {
+        if (!(err instanceof ServiceError)) ctx.log.error({ err }, 'unhandled error');
+        callback(toStatus(err));
+      },
+    );
+  };
+}
