@@ -6,3 +6,5 @@ export * from './grpcServer';
 export * from './implement';
 export * from './lifecycle';
 export * from './logger';
+export * from './ids';
+export * from './validation';

@@ -1,0 +1,3 @@
+export * from './backendConfig';
+export * from './policyConfig';
+export * from './startBackend';

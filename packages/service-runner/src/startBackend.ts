@@ -1,0 +1,120 @@
+import type { ServerInterceptor } from '@grpc/grpc-js';
+import { createDownstream, NO_EVENTS, type Downstream, type ResilienceEvents } from '@govrnanza/resilience';
+import { createLogger, readConfig, runMain, startGrpcServer, type EnvReader, type Logger, type ServedService, type Stopper } from '@govrnanza/runtime';
+import { openStorage, redactUrl, type StorageBackend } from '@govrnanza/storage';
+import type { BackendName } from '@govrnanza/topology';
+import { readServiceConfig, type ServiceConfig } from './backendConfig';
+import { policyFor } from './policyConfig';
+
+/** What a back-end's start function gets: its config and ready-made infrastructure. */
+export interface BackendContext<C> {
+  config: C & ServiceConfig;
+  log: Logger;
+  storage: StorageBackend;
+  /** The client of a downstream, with its policy stack and telemetry, built once. */
+  downstream<D extends object>(name: BackendName, definition: D): Downstream<D>;
+  /** The event sink of a downstream (client modules count fallbacks and fail-open decisions there). */
+  events(name: BackendName): ResilienceEvents;
+}
+
+/** A back-end service: its name, its own settings, and how to build its gRPC services. */
+export interface BackendModule<C> {
+  name: BackendName;
+  /** Reads the service's own settings (beyond the common ones). */
+  config(env: EnvReader): C;
+  start(ctx: BackendContext<C>): Promise<ServedService[]> | ServedService[];
+}
+
+/** Hooks that add cross-cutting behaviour (telemetry, faults) to every back-end. */
+export interface BackendPlugin {
+  serverInterceptors?(service: string): ServerInterceptor[];
+  events?(caller: string, downstream: BackendName): ResilienceEvents;
+  /** Extra gRPC services (e.g. fault admin). */
+  services?(config: ServiceConfig, log: Logger): ServedService[];
+  start?(config: ServiceConfig, log: Logger): Promise<Stopper | void>;
+}
+
+/** A running back-end. */
+export interface RunningBackend {
+  port: number;
+  log: Logger;
+  config: ServiceConfig;
+  stoppers: Stopper[];
+  /** Stops everything in order (gRPC drain, downstream channels, storage, plugins). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a back-end: reads config once, opens storage, builds downstream
+ * clients, starts the gRPC server with health and reflection, and returns the
+ * stoppers in shutdown order.
+ */
+export async function startBackend<C>(mod: BackendModule<C>, plugins: BackendPlugin[] = [], env: NodeJS.ProcessEnv = process.env): Promise<RunningBackend> {
+  const config = readConfig((r) => ({ ...readServiceConfig(r, mod.name), ...mod.config(r) }), env);
+  const log = createLogger(mod.name, config.logLevel);
+  const storage = await openStorage(config.redisUrl, config.redisKeyPrefix);
+  log.info({ storage: storage.kind, redis: config.redisUrl ? redactUrl(config.redisUrl) : undefined, resilience: config.resilience }, 'starting');
+
+  const pluginStoppers: Stopper[] = [];
+  for (const p of plugins) {
+    const s = await p.start?.(config, log);
+    if (s) pluginStoppers.push(s);
+  }
+  const eventsOf = (d: BackendName): ResilienceEvents => combineEvents(plugins.flatMap((p) => (p.events ? [p.events(mod.name, d)] : [])));
+  const clients: Downstream<object>[] = [];
+  const ctx: BackendContext<C> = {
+    config,
+    log,
+    storage,
+    events: eventsOf,
+    downstream<D extends object>(name: BackendName, definition: D) {
+      const address = config.addresses[name];
+      if (!address) throw new Error(`${mod.name} does not call ${name} in the call graph`);
+      const client = createDownstream({ caller: mod.name, downstream: name, address, definition, mode: config.resilience, policy: policyFor(config.policies, name), events: eventsOf(name) });
+      clients.push(client as Downstream<object>);
+      return client;
+    },
+  };
+  const services = [...(await mod.start(ctx)), ...plugins.flatMap((p) => p.services?.(config, log) ?? [])];
+  const server = await startGrpcServer({
+    host: config.host,
+    port: config.port,
+    services,
+    interceptors: plugins.flatMap((p) => p.serverInterceptors?.(mod.name) ?? []),
+    log,
+  });
+  const stoppers: Stopper[] = [
+    { name: 'grpc', stop: () => server.stop(config.shutdownGraceMs) },
+    { name: 'downstreams', stop: async () => clients.forEach((c) => c.close()) },
+    { name: 'storage', stop: () => storage.close() },
+    ...pluginStoppers,
+  ];
+  return {
+    port: server.port,
+    log,
+    config,
+    stoppers,
+    async stop() {
+      for (const s of stoppers) await s.stop();
+    },
+  };
+}
+
+/** One ResilienceEvents that forwards to several. */
+function combineEvents(sinks: ResilienceEvents[]): ResilienceEvents {
+  if (sinks.length === 0) return NO_EVENTS;
+  if (sinks.length === 1) return sinks[0]!;
+  const out = {} as Record<keyof ResilienceEvents, (...args: never[]) => void>;
+  for (const k of Object.keys(NO_EVENTS) as (keyof ResilienceEvents)[]) {
+    out[k] = (...args: never[]) => sinks.forEach((s) => (s[k] as (...a: never[]) => void)(...args));
+  }
+  return out as unknown as ResilienceEvents;
+}
+
+/** The process entry of a back-end: start, then stop cleanly on SIGTERM/SIGINT. */
+export function runBackend<C>(mod: BackendModule<C>, plugins: BackendPlugin[] = []): void {
+  runMain(async () => {
+    const b = await startBackend(mod, plugins);
+    return { log: b.log, stoppers: b.stoppers };
+  });
+}

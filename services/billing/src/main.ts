@@ -1,0 +1,4 @@
+import { runBackend } from '@govrnanza/service-runner';
+import { billingService } from './billingService';
+
+runBackend(billingService);
