@@ -21,8 +21,9 @@ export class AttemptError extends ServiceError {
     readonly retryable: boolean,
     readonly field?: string,
     readonly reason?: string,
+    detail?: string,
   ) {
-    super(code, message, { downstream, ...(field ? { field } : {}), ...(reason ? { reason: reason as never } : {}) });
+    super(code, message, { downstream, ...(field ? { field } : {}), ...(reason ? { reason: reason as never } : {}), ...(detail !== undefined ? { detail } : {}) });
     this.name = 'AttemptError';
   }
 

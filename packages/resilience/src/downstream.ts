@@ -175,7 +175,7 @@ function toAttemptError(err: unknown, downstream: string, label: string, retryab
   if (!isGrpcError(err)) return new AttemptError(status.UNKNOWN, `${label}: ${(err as Error)?.message ?? 'failed'}`, downstream, retryable);
   const meta = errorMeta(err as GrpcError);
   const detail = err.details || statusName(err.code);
-  return new AttemptError(err.code, `${label}: ${detail}`, downstream, retryable, meta.field, meta.reason);
+  return new AttemptError(err.code, `${label}: ${detail}`, downstream, retryable, meta.field, meta.reason, err.details);
 }
 
 function mapError(err: unknown, downstream: BackendName, label: string): ServiceError {

@@ -12,7 +12,12 @@ export class ServiceError extends Error {
   constructor(
     readonly code: status,
     message: string,
-    readonly meta: { field?: string; reason?: ErrorReason; downstream?: string } = {},
+    /**
+     * `field`: the request field at fault; `reason`: a machine-readable reason;
+     * `downstream`: the dependency that answered this; `detail`: that
+     * dependency's own message, without this hop's prefix.
+     */
+    readonly meta: { field?: string; reason?: ErrorReason; downstream?: string; detail?: string } = {},
   ) {
     super(message);
     this.name = 'ServiceError';
