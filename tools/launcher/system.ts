@@ -5,7 +5,6 @@ import { freePort } from './freePort';
 import { grpcHealth, httpStatus } from './health';
 
 const ROOT = resolve(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const PRELOAD = join(ROOT, 'packages', 'telemetry', 'src', 'preload.ts');
 
 /** Where one service listens. */
@@ -74,7 +73,8 @@ export async function startSystem(opts: SystemOptions = {}): Promise<RunningSyst
       PORT: String(endpoints[name].port),
       METRICS_PORT: String(endpoints[name].metricsPort),
     };
-    const child = spawn(TSX, ['--require', PRELOAD, join(ROOT, 'services', name, 'src', 'main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // One process per service: tsx's CommonJS hook compiles TypeScript in-process.
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '--require', PRELOAD, join(ROOT, 'services', name, 'src', 'main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     procs.set(name, child);
     // Own process group (detached): a Ctrl-C in the terminal reaches the launcher
     // only, which then stops the services in order. They die with it regardless.

@@ -1,1 +1,5 @@
-export {};
+export * from './faultAdmin';
+export * from './faultInjector';
+export * from './faultInterceptor';
+export * from './faultRule';
+export * from './latencyDistribution';

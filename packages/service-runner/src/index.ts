@@ -1,3 +1,4 @@
 export * from './backendConfig';
 export * from './policyConfig';
 export * from './startBackend';
+export * from './standardPlugin';

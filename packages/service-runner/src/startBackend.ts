@@ -1,10 +1,11 @@
-import type { ServerInterceptor } from '@grpc/grpc-js';
+import type { Interceptor, ServerInterceptor } from '@grpc/grpc-js';
 import { createDownstream, NO_EVENTS, type Downstream, type ResilienceEvents } from '@govrnanza/resilience';
 import { createLogger, readConfig, runMain, startGrpcServer, type EnvReader, type Logger, type ServedService, type Stopper } from '@govrnanza/runtime';
 import { openStorage, redactUrl, type StorageBackend } from '@govrnanza/storage';
 import type { BackendName } from '@govrnanza/topology';
 import { readServiceConfig, type ServiceConfig } from './backendConfig';
 import { policyFor } from './policyConfig';
+import { standardPlugin } from './standardPlugin';
 
 /** What a back-end's start function gets: its config and ready-made infrastructure. */
 export interface BackendContext<C> {
@@ -28,7 +29,11 @@ export interface BackendModule<C> {
 /** Hooks that add cross-cutting behaviour (telemetry, faults) to every back-end. */
 export interface BackendPlugin {
   serverInterceptors?(service: string): ServerInterceptor[];
+  /** Client interceptors, run on every attempt to `downstream`. */
+  clientInterceptors?(downstream: BackendName): Interceptor[];
   events?(caller: string, downstream: BackendName): ResilienceEvents;
+  /** Records each HTTP request the gateway answers. */
+  httpObserver?(): { observe(route: string, method: string, status: number, seconds: number): void };
   /** Extra gRPC services (e.g. fault admin). */
   services?(config: ServiceConfig, log: Logger): ServedService[];
   start?(config: ServiceConfig, log: Logger): Promise<Stopper | void>;
@@ -70,7 +75,16 @@ export async function startBackend<C>(mod: BackendModule<C>, plugins: BackendPlu
     downstream<D extends object>(name: BackendName, definition: D) {
       const address = config.addresses[name];
       if (!address) throw new Error(`${mod.name} does not call ${name} in the call graph`);
-      const client = createDownstream({ caller: mod.name, downstream: name, address, definition, mode: config.resilience, policy: policyFor(config.policies, name), events: eventsOf(name) });
+      const client = createDownstream({
+        caller: mod.name,
+        downstream: name,
+        address,
+        definition,
+        mode: config.resilience,
+        policy: policyFor(config.policies, name),
+        events: eventsOf(name),
+        interceptors: plugins.flatMap((p) => p.clientInterceptors?.(name) ?? []),
+      });
       clients.push(client as Downstream<object>);
       return client;
     },
@@ -101,7 +115,7 @@ export async function startBackend<C>(mod: BackendModule<C>, plugins: BackendPlu
 }
 
 /** One ResilienceEvents that forwards to several. */
-function combineEvents(sinks: ResilienceEvents[]): ResilienceEvents {
+export function combineEvents(sinks: ResilienceEvents[]): ResilienceEvents {
   if (sinks.length === 0) return NO_EVENTS;
   if (sinks.length === 1) return sinks[0]!;
   const out = {} as Record<keyof ResilienceEvents, (...args: never[]) => void>;
@@ -112,7 +126,7 @@ function combineEvents(sinks: ResilienceEvents[]): ResilienceEvents {
 }
 
 /** The process entry of a back-end: start, then stop cleanly on SIGTERM/SIGINT. */
-export function runBackend<C>(mod: BackendModule<C>, plugins: BackendPlugin[] = []): void {
+export function runBackend<C>(mod: BackendModule<C>, plugins: BackendPlugin[] = [standardPlugin()]): void {
   runMain(async () => {
     const b = await startBackend(mod, plugins);
     return { log: b.log, stoppers: b.stoppers };

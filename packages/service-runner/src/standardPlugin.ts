@@ -1,0 +1,107 @@
+import { FaultInjector, faultAdminService, faultInterceptor, type FaultObserver } from '@govrnanza/faults';
+import { faults } from '@govrnanza/contracts';
+import type { BreakerState, ResilienceEvents } from '@govrnanza/resilience';
+import type { Logger, ServedService } from '@govrnanza/runtime';
+import {
+  clientMetricsInterceptor,
+  createMetrics,
+  serverMetricsInterceptor,
+  spanEvent,
+  startMetricsServer,
+  type Metrics,
+} from '@govrnanza/telemetry';
+import type { BackendName } from '@govrnanza/topology';
+import type { ServiceConfig } from './backendConfig';
+import type { BackendPlugin } from './startBackend';
+
+const FAULT_ADMIN = 'govrnanza.faults.v1.FaultAdminService';
+
+/**
+ * What every Govrnanza process gets: Prometheus metrics on METRICS_PORT
+ * (server and per-attempt client interceptors, resilience events, HTTP RED
+ * for the gateway), span events for resilience decisions, and — when
+ * FAULTS=on — the fault interceptor and its admin RPC. The metrics
+ * interceptor runs before the fault interceptor so injected faults are
+ * measured like real ones.
+ */
+export function standardPlugin(): BackendPlugin {
+  let metrics: Metrics | undefined;
+  let injector: FaultInjector | undefined;
+  let log: Logger | undefined;
+  const m = (): Metrics => {
+    if (!metrics) throw new Error('standard plugin used before start');
+    return metrics;
+  };
+  return {
+    async start(config: ServiceConfig, logger: Logger) {
+      log = logger;
+      metrics = createMetrics(config.service);
+      if (config.faults.enabled) {
+        injector = new FaultInjector(config.service);
+        const n = injector.setRules(config.faults.rulesJson);
+        logger.warn({ rules: injector.rulesJson(), active: n }, 'fault injection enabled');
+      }
+      const server = await startMetricsServer({ host: config.host, port: config.metricsPort, registry: metrics.registry });
+      logger.info({ port: server.port }, 'metrics listening');
+      return { name: 'metrics', stop: () => server.close() };
+    },
+    serverInterceptors() {
+      const observe: FaultObserver = (path, kind, detail) => {
+        const method = path.slice(path.lastIndexOf('/') + 1);
+        m().recordFaultInjected(method, kind);
+        spanEvent('fault.injected', { 'fault.kind': kind, ...(detail.delayMs !== undefined ? { 'fault.delay_ms': detail.delayMs } : {}), ...(detail.code !== undefined ? { 'fault.code': detail.code } : {}) });
+        log?.warn({ method, kind, ...detail }, 'fault injected');
+      };
+      return [serverMetricsInterceptor(m()), ...(injector ? [faultInterceptor(injector, observe)] : [])];
+    },
+    clientInterceptors(downstream: BackendName) {
+      return [clientMetricsInterceptor(m(), downstream)];
+    },
+    events(_caller: string, downstream: BackendName) {
+      return metricsEvents(m(), downstream);
+    },
+    httpObserver() {
+      return { observe: (route, method, status, seconds) => m().recordHttpRequest(route, method, status, seconds) };
+    },
+    services(config: ServiceConfig, logger: Logger): ServedService[] {
+      if (!injector || !config.faults.token) return [];
+      const implementation = faultAdminService(injector, config.faults.token, (rules) => logger.warn({ rules }, 'fault rules changed'));
+      return [{ name: FAULT_ADMIN, definition: faults.FaultAdminServiceService, implementation, internal: true }];
+    },
+  };
+}
+
+/** Resilience events as metrics and span events. */
+function metricsEvents(metrics: Metrics, downstream: BackendName): ResilienceEvents {
+  metrics.setCircuitBreakerState(downstream, 'closed');
+  return {
+    call: (method, code, seconds) => metrics.recordClientCall(downstream, method, code, seconds),
+    budgetLeft: (method, seconds) => metrics.recordBudgetLeft(downstream, method, seconds),
+    retry(method, attempt, code) {
+      metrics.recordRetry(downstream, method);
+      spanEvent('retry', () => ({ 'retry.downstream': downstream, 'retry.method': method, 'retry.attempt': attempt, 'retry.after_code': code }));
+    },
+    hedge(method) {
+      metrics.recordHedge(downstream, method);
+      spanEvent('hedge', { 'hedge.downstream': downstream, 'hedge.method': method });
+    },
+    retryBudgetExhausted(method) {
+      metrics.recordRetryBudgetExhausted(downstream);
+      spanEvent('retry_budget.exhausted', { 'retry.downstream': downstream, 'retry.method': method });
+    },
+    deadlineExceeded: (method) => metrics.recordDeadlineExceeded(downstream, method),
+    breakerState: (state: BreakerState) => metrics.recordCircuitBreakerTransition(downstream, state),
+    bulkheadRejected() {
+      metrics.recordBulkheadRejection(downstream);
+      spanEvent('bulkhead.rejected', { 'bulkhead.downstream': downstream });
+    },
+    fallback(part, reason) {
+      metrics.recordFallback(downstream, part, reason);
+      spanEvent('fallback', { 'fallback.downstream': downstream, 'fallback.part': part, 'fallback.reason': reason });
+    },
+    failOpen(decision) {
+      metrics.recordFailOpenDecision(downstream, decision);
+      spanEvent('fail_open', { 'fail_open.downstream': downstream, 'fail_open.decision': decision });
+    },
+  };
+}
