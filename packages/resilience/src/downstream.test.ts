@@ -1,0 +1,184 @@
+import { Server, ServerCredentials, status, type ServiceError, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import { account } from '@govrnanza/contracts';
+import { createCallContext, createLogger, ServiceError as DomainError, type CallContext } from '@govrnanza/runtime';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DependencyRejection } from './dependencyRejection';
+import { createDownstream } from './downstream';
+import { NO_EVENTS, type ResilienceEvents } from './events';
+import type { DownstreamPolicyOptions } from './options';
+
+/** A real account server on 127.0.0.1:0 whose answers the test scripts. */
+let server: Server;
+let address: string;
+let received: { method: string; deadlineMs: number }[] = [];
+let behaviour: (method: string) => { code?: status; delayMs?: number } = () => ({});
+
+const org: account.Organization = { id: 'org_1', name: 'A', plan: 1, status: 1, limits: undefined, createTime: new Date(0) };
+
+function handler(method: string) {
+  return (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
+    const d = call.getDeadline();
+    received.push({ method, deadlineMs: d instanceof Date ? d.getTime() : d });
+    const b = behaviour(method);
+    setTimeout(() => (b.code ? cb({ code: b.code, details: `scripted ${status[b.code]}` }) : cb(null, { organization: org })), b.delayMs ?? 0);
+  };
+}
+
+beforeAll(async () => {
+  server = new Server();
+  server.addService(account.AccountServiceService, {
+    getOrganization: handler('GetOrganization'),
+    createOrganization: handler('CreateOrganization'),
+    changePlan: handler('ChangePlan'),
+    freezeOrganization: handler('FreezeOrganization'),
+    unfreezeOrganization: handler('UnfreezeOrganization'),
+    listPlans: handler('ListPlans'),
+  });
+  const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+  address = `127.0.0.1:${port}`;
+});
+afterAll(() => server.forceShutdown());
+beforeEach(() => {
+  received = [];
+  behaviour = () => ({});
+});
+
+const log = createLogger('test', 'silent');
+const ctxWith = (budgetMs: number): CallContext =>
+  createCallContext({ requestId: 'r1', deadline: Date.now() + budgetMs, signal: new AbortController().signal, log, method: 'test' });
+
+function recorder() {
+  const seen: string[] = [];
+  const events: ResilienceEvents = { ...NO_EVENTS };
+  for (const k of Object.keys(NO_EVENTS) as (keyof ResilienceEvents)[]) {
+    (events as unknown as Record<string, (...a: unknown[]) => void>)[k] = (...args: unknown[]) => seen.push(`${k}:${args.join(',')}`);
+  }
+  return { seen, events };
+}
+
+const fast: Partial<DownstreamPolicyOptions> = { backoffInitialMs: 1, backoffMaxMs: 5, breakerMinRps: 1000 };
+
+describe('createDownstream', () => {
+  it('propagates the deadline minus the margin', async () => {
+    const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: { ...fast, marginMs: 50, attemptTimeoutMs: 10_000 } });
+    const ctx = ctxWith(2_000);
+    await ds.getOrganization({ orgId: 'org_1' }, ctx);
+    expect(received).toHaveLength(1);
+    // The server rebuilds the deadline from the relative grpc-timeout header: allow a few ms of transit.
+    expect(received[0]!.deadlineMs).toBeLessThanOrEqual(ctx.deadline - 50 + 15);
+    expect(received[0]!.deadlineMs).toBeGreaterThan(ctx.deadline - 200);
+    ds.close();
+  });
+
+  it('fails fast with DEADLINE_EXCEEDED, without calling, when too little budget is left', async () => {
+    const { seen, events } = recorder();
+    const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: { ...fast, marginMs: 10, minCallMs: 5 }, events });
+    const err = await ds.getOrganization({ orgId: 'org_1' }, ctxWith(12)).catch((e: DomainError) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).code).toBe(status.DEADLINE_EXCEEDED);
+    expect((err as DomainError).message).toContain('not started');
+    expect(received).toHaveLength(0);
+    expect(seen.some((s) => s.startsWith('deadlineExceeded:GetOrganization'))).toBe(true);
+    ds.close();
+  });
+
+  it('retries an idempotent read on UNAVAILABLE and succeeds', async () => {
+    let n = 0;
+    behaviour = () => (++n < 3 ? { code: status.UNAVAILABLE } : {});
+    const { seen, events } = recorder();
+    const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: fast, events });
+    const res = await ds.getOrganization({ orgId: 'org_1' }, ctxWith(2_000));
+    expect(res.organization?.id).toBe('org_1');
+    expect(received).toHaveLength(3);
+    expect(seen.filter((s) => s.startsWith('retry:'))).toHaveLength(2);
+    expect(seen).toContain(`call:GetOrganization,${status.OK},${seen.find((s) => s.startsWith('call:'))!.split(',')[2]}`);
+    ds.close();
+  });
+
+  it('never retries a create without an idempotency key, and retries one with a key', async () => {
+    behaviour = () => ({ code: status.UNAVAILABLE });
+    const ds = createDownstream({ caller: 'gateway', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: fast });
+    await expect(ds.createOrganization({ name: 'x', plan: 1, idempotencyKey: '' }, ctxWith(2_000))).rejects.toMatchObject({ code: status.UNAVAILABLE });
+    expect(received).toHaveLength(1);
+    received = [];
+    await expect(ds.createOrganization({ name: 'x', plan: 1, idempotencyKey: 'k' }, ctxWith(2_000))).rejects.toMatchObject({ code: status.UNAVAILABLE });
+    expect(received).toHaveLength(3);
+    ds.close();
+  });
+
+  it('does not retry non-retryable codes and passes the status through', async () => {
+    behaviour = () => ({ code: status.NOT_FOUND });
+    const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: fast });
+    await expect(ds.getOrganization({ orgId: 'org_1' }, ctxWith(2_000))).rejects.toMatchObject({ code: status.NOT_FOUND, meta: { downstream: 'account', detail: 'scripted NOT_FOUND' } });
+    expect(received).toHaveLength(1);
+    ds.close();
+  });
+
+  it('opens the breaker after failures, rejects without calling, then closes through half-open', async () => {
+    behaviour = () => ({ code: status.UNAVAILABLE });
+    const { seen, events } = recorder();
+    const ds = createDownstream({
+      caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', events,
+      policy: { ...fast, maxRetries: 0, breakerThreshold: 0.5, breakerWindowMs: 1_000, breakerMinRps: 1, breakerHalfOpenAfterMs: 300 },
+    });
+    for (let i = 0; i < 10; i++) await ds.getOrganization({ orgId: 'org_1' }, ctxWith(1_000)).catch(() => undefined);
+    expect(ds.breakerState).toBe('open');
+    const before = received.length;
+    const rejected = await ds.getOrganization({ orgId: 'org_1' }, ctxWith(1_000)).catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(DependencyRejection);
+    expect((rejected as DependencyRejection).rejectedBy).toBe('circuit_open');
+    expect(received.length).toBe(before);
+    behaviour = () => ({});
+    await new Promise((r) => setTimeout(r, 350));
+    await ds.getOrganization({ orgId: 'org_1' }, ctxWith(1_000));
+    expect(ds.breakerState).toBe('closed');
+    expect(seen).toEqual(expect.arrayContaining(['breakerState:open', 'breakerState:half_open', 'breakerState:closed']));
+    ds.close();
+  });
+
+  it('sheds load with the bulkhead when limit and queue are full', async () => {
+    behaviour = () => ({ delayMs: 200 });
+    const { seen, events } = recorder();
+    const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', events, policy: { ...fast, bulkheadLimit: 2, bulkheadQueue: 1 } });
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => ds.getOrganization({ orgId: 'org_1' }, ctxWith(2_000))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    const rejections = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as DependencyRejection);
+    expect(rejections.every((r) => r.rejectedBy === 'bulkhead' && r.code === status.UNAVAILABLE)).toBe(true);
+    expect(seen.filter((s) => s === 'bulkheadRejected:')).toHaveLength(2);
+    ds.close();
+  });
+
+  it('in mode none makes exactly one attempt with the caller deadline unchanged', async () => {
+    behaviour = () => ({ code: status.UNAVAILABLE });
+    const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'none', policy: fast });
+    const ctx = ctxWith(2_000);
+    await expect(ds.getOrganization({ orgId: 'org_1' }, ctx)).rejects.toMatchObject({ code: status.UNAVAILABLE });
+    expect(received).toHaveLength(1);
+    expect(received[0]!.deadlineMs).toBeGreaterThan(ctx.deadline - 50);
+    ds.close();
+  });
+
+  it('hedges a slow idempotent read when configured', async () => {
+    let n = 0;
+    behaviour = () => (++n === 1 ? { delayMs: 400 } : { delayMs: 5 });
+    const { seen, events } = recorder();
+    const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', events, policy: { ...fast, hedgeDelayMs: 50 } });
+    const started = Date.now();
+    await ds.getOrganization({ orgId: 'org_1' }, ctxWith(2_000));
+    expect(Date.now() - started).toBeLessThan(300);
+    expect(received).toHaveLength(2);
+    expect(seen).toContain('hedge:GetOrganization');
+    ds.close();
+  });
+
+  it('does not retry past the deadline', async () => {
+    behaviour = () => ({ code: status.UNAVAILABLE, delayMs: 40 });
+    const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: { ...fast, maxRetries: 10, backoffMaxMs: 20 } });
+    const started = Date.now();
+    const err = (await ds.getOrganization({ orgId: 'org_1' }, ctxWith(150)).catch((e: DomainError) => e)) as ServiceError;
+    expect(Date.now() - started).toBeLessThan(220);
+    expect([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]).toContain(err.code);
+    expect(received.length).toBeLessThan(5);
+    ds.close();
+  });
+});
