@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSystem, type RunningSystem } from '../../tools/launcher/system';
 import { call, seedOrg } from '../support/gateway';
+import { plainCall, plainHealth, reflectedServices } from './plainClient';
 
 // The five services as separate processes on ephemeral ports, driven through the gateway.
 describe('the system through the gateway', () => {
@@ -120,6 +121,28 @@ describe('the system through the gateway', () => {
     const text = await fetch(`${base}/v1/orgs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
     expect(text.status).toBe(415);
     expect(text.headers.get('x-request-id')).toMatch(/.+/);
+  });
+
+  it('serves every back-end to a client built only from the .proto files, with health and reflection', async () => {
+    const ids = await seedOrg(base, 'Plain');
+    const services = {
+      account: ['govrnanza.account.v1.AccountService', 'GetOrganization', { org_id: ids.orgId }],
+      profile: ['govrnanza.profile.v1.ProfileService', 'CountProfiles', { org_id: ids.orgId }],
+      registry: ['govrnanza.registry.v1.RegistryService', 'CountResources', { org_id: ids.orgId }],
+      billing: ['govrnanza.billing.v1.BillingService', 'GetUsage', { org_id: ids.orgId }],
+    } as const;
+    const answers: Record<string, any> = {};
+    for (const [name, [service, method, request]] of Object.entries(services)) {
+      const address = sys.address(name as keyof typeof services);
+      answers[name] = await plainCall(address, service, method, request);
+      expect(await plainHealth(address, '')).toBe('SERVING');
+      expect(await plainHealth(address, service)).toBe('SERVING');
+      expect(await reflectedServices(address)).toContain(service);
+    }
+    expect(answers.account.organization.status).toBe('ORGANIZATION_STATUS_ACTIVE');
+    expect(answers.profile.count).toBe(2);
+    expect(answers.registry).toMatchObject({ domains: 1, subdomains: 1, apis: 1 });
+    expect(answers.billing.usage.apis).toBe(1);
   });
 
   it('finishes an in-flight request when registry gets SIGTERM, then registry exits 0', async () => {
