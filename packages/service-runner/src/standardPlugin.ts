@@ -6,6 +6,7 @@ import {
   clientMetricsInterceptor,
   createMetrics,
   serverMetricsInterceptor,
+  shutdownTracing,
   spanEvent,
   startMetricsServer,
   type Metrics,
@@ -43,7 +44,8 @@ export function standardPlugin(): BackendPlugin {
       }
       const server = await startMetricsServer({ host: config.host, port: config.metricsPort, registry: metrics.registry });
       logger.info({ port: server.port }, 'metrics listening');
-      return { name: 'metrics', stop: () => server.close() };
+      // Last stopper: flush the spans of the drained calls (the process exits right after).
+      return { name: 'telemetry', stop: async () => (await server.close(), await shutdownTracing()) };
     },
     serverInterceptors() {
       const observe: FaultObserver = (path, kind, detail) => {

@@ -1,1 +1,39 @@
-export {};
+/**
+ * Telemetry for Govrnanza services: Prometheus metrics (one registry per
+ * service, gRPC server and client interceptors, the resilience, fault and
+ * gateway families) served on /metrics, and OpenTelemetry tracing started
+ * once per process by preload.ts.
+ */
+export { METRIC_CATALOG, LATENCY_BUCKETS_SECONDS, type MetricSpec, type MetricName } from './metricCatalog';
+export {
+  createMetrics,
+  type Metrics,
+  type CircuitState,
+  type FallbackReason,
+  type FailOpenDecision,
+  type FaultKind,
+  type ExemplarArg,
+} from './metrics';
+export { serverMetricsInterceptor } from './grpcServerMetrics';
+export { clientMetricsInterceptor, BUDGET_LEFT_ATTRIBUTE } from './grpcClientMetrics';
+export { grpcMethodOf, type GrpcMethod, type GrpcType } from './grpcMethod';
+export { grpcCodeName, GRPC_CODE_NAMES } from './grpcCodeName';
+export { traceExemplar, type TraceExemplar } from './traceExemplar';
+export { startMetricsServer, type MetricsServer, type MetricsServerOptions } from './metricsServer';
+export { renderMetrics, prefersOpenMetrics, type RenderedMetrics } from './renderMetrics';
+export { prometheusText, PROMETHEUS_TEXT_CONTENT_TYPE } from './prometheusText';
+export { parsePrometheusText, type ExpositionSample } from './parsePrometheusText';
+export {
+  startTracing,
+  startTracingFromEnv,
+  shutdownTracing,
+  tracingOptionsFromEnv,
+  tracingDisabled,
+  type Tracing,
+  type TracingOptions,
+} from './tracing';
+export { samplerFromEnv, DEFAULT_SAMPLER } from './samplerFromEnv';
+export { FileSpanExporter } from './fileSpanExporter';
+export { RedactingSpanProcessor, REDACTED_SERVER_ATTRIBUTES } from './redactingSpanProcessor';
+export { readSpanRecords, toSpanRecord, type SpanRecord } from './spanRecord';
+export { spanEvent, setSpanAttributes, type LazyAttributes } from './spans';

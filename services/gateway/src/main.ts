@@ -1,7 +1,8 @@
 import { runMain } from '@govrnanza/runtime';
+import { standardPlugin } from '@govrnanza/service-runner';
 import { startGateway } from './startGateway';
 
 runMain(async () => {
-  const g = await startGateway();
+  const g = await startGateway([standardPlugin()]);
   return { log: g.log, stoppers: g.stoppers };
 });

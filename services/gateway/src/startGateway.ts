@@ -8,7 +8,7 @@ import { BillingClient } from './clients/billingClient';
 import { ProfileClient } from './clients/profileClient';
 import { RegistryClient } from './clients/registryClient';
 import { readGatewayConfig, type GatewayConfig } from './gatewayConfig';
-import { createGatewayServer, type HttpObserver } from './gatewayServer';
+import { createGatewayServer } from './gatewayServer';
 import { routeHandlers } from './routeHandlers';
 
 /** A running gateway. */
@@ -20,10 +20,8 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Cross-cutting additions for the gateway: telemetry's events and HTTP observer. */
-export interface GatewayPlugin extends Pick<BackendPlugin, 'events' | 'start'> {
-  httpObserver?(): HttpObserver;
-}
+/** Cross-cutting additions for the gateway: telemetry's events, client interceptors and HTTP observer. */
+export type GatewayPlugin = Pick<BackendPlugin, 'events' | 'start' | 'clientInterceptors' | 'httpObserver'>;
 
 /** Starts the gateway: config once, one client per downstream, the HTTP server. */
 export async function startGateway(plugins: GatewayPlugin[] = [], env: NodeJS.ProcessEnv = process.env): Promise<RunningGateway> {
@@ -37,7 +35,8 @@ export async function startGateway(plugins: GatewayPlugin[] = [], env: NodeJS.Pr
   const closers: Downstream<object>[] = [];
   const connect = <D extends object>(name: BackendName, definition: D): Downstream<D> => {
     const events = plugins.find((p) => p.events)?.events?.('gateway', name);
-    const ds = createDownstream({ caller: 'gateway', downstream: name, address: config.addresses[name]!, definition, mode: config.resilience, policy: policyFor(config.policies, name), ...(events ? { events } : {}) });
+    const interceptors = plugins.flatMap((p) => p.clientInterceptors?.(name) ?? []);
+    const ds = createDownstream({ caller: 'gateway', downstream: name, address: config.addresses[name]!, definition, mode: config.resilience, policy: policyFor(config.policies, name), interceptors, ...(events ? { events } : {}) });
     closers.push(ds as Downstream<object>);
     return ds;
   };

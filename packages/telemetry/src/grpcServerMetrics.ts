@@ -1,0 +1,65 @@
+import { ServerInterceptingCall, status as Status, type ServerInterceptor, type ServerInterceptingCallInterface } from '@grpc/grpc-js';
+import { grpcMethodOf } from './grpcMethod';
+import type { Metrics } from './metrics';
+
+/**
+ * A grpc-js server interceptor (pass it to `new Server({ interceptors })`)
+ * recording the go-grpc-prometheus server families: started, handled (by
+ * code), handling seconds, messages received and sent. Labels come only from
+ * the method path. It observes and passes everything through unchanged.
+ *
+ * The handled code is the status the handler sends; a call that ends without
+ * one (the client cancelled, or grpc-js answered DEADLINE_EXCEEDED itself) is
+ * counted as `DeadlineExceeded` when its deadline has passed (give or take
+ * `DEADLINE_SLACK_MS`), `Canceled` otherwise. The latency exemplar is the trace of the span active when the
+ * status is sent (the server span, when tracing is on).
+ */
+export function serverMetricsInterceptor(metrics: Metrics): ServerInterceptor {
+  return (descriptor, call) => {
+    const method = grpcMethodOf(descriptor.path, descriptor.requestStream, descriptor.responseStream);
+    const startedAt = performance.now();
+    let finished = false;
+    const finish = (code: number): void => {
+      if (finished) return;
+      finished = true;
+      metrics.recordServerHandled(method, code, (performance.now() - startedAt) / 1000);
+    };
+    return new ServerInterceptingCall(call, {
+      start(next) {
+        metrics.recordServerStarted(method);
+        next({
+          onReceiveMessage(message, nextMessage) {
+            metrics.recordServerMessageReceived(method);
+            nextMessage(message);
+          },
+          // grpc-js also calls this after a normal end; `finish` ignores it then.
+          onCancel() {
+            finish(endedWithoutStatus(call));
+          },
+        });
+      },
+      sendMessage(message, next) {
+        metrics.recordServerMessageSent(method);
+        next(message);
+      },
+      sendStatus(status, next) {
+        finish(status.code);
+        next(status);
+      },
+    });
+  };
+}
+
+/**
+ * How close to its deadline (ms) a call the client abandons counts as
+ * DeadlineExceeded rather than Canceled. The client's own deadline timer
+ * usually cancels the call a few ms before the server's copy of the deadline
+ * expires, since that copy starts when the request headers arrive.
+ */
+const DEADLINE_SLACK_MS = 20;
+
+function endedWithoutStatus(call: ServerInterceptingCallInterface): Status {
+  const deadline = call.getDeadline();
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Date.now() >= deadlineMs - DEADLINE_SLACK_MS ? Status.DEADLINE_EXCEEDED : Status.CANCELLED;
+}

@@ -1,0 +1,131 @@
+/**
+ * Cross-process: runs fixtures/tracedCall.ts under
+ * `tsx --require ./packages/telemetry/src/preload.ts` and checks what the
+ * preloaded tracing recorded and exported.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUDGET_LEFT_ATTRIBUTE } from './grpcClientMetrics';
+import { readSpanRecords } from './spanRecord';
+
+const REPO = resolve(__dirname, '../../..');
+const TSX = join(REPO, 'node_modules/tsx/dist/cli.mjs');
+const PRELOAD = './packages/telemetry/src/preload.ts';
+const SCRIPT = './packages/telemetry/fixtures/tracedCall.ts';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the fixture under the preload with `env` added to a clean OTEL environment; killed after 30 s. */
+function runTraced(env: Record<string, string>): Promise<Run> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [TSX, '--require', PRELOAD, SCRIPT], { cwd: REPO, env: { ...base, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'preload-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('preload', () => {
+  it('traces a gRPC call: client and server spans of one trace, in the traces file', async () => {
+    const file = join(dir, 'spans.jsonl');
+    const run = await runTraced({ OTEL_SERVICE_NAME: 'account', OTEL_TRACES_FILE: file });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ code: 0 });
+
+    const records = readSpanRecords(file);
+    const grpc = records.filter((r) => r.scope === '@opentelemetry/instrumentation-grpc');
+    const client = grpc.filter((r) => r.kind === 'CLIENT');
+    const server = grpc.filter((r) => r.kind === 'SERVER');
+    expect(client).toHaveLength(1);
+    expect(server).toHaveLength(1);
+    expect(server[0]).toMatchObject({
+      traceId: client[0]?.traceId,
+      parentSpanId: client[0]?.spanId,
+      name: 'grpc.govrnanza.account.v1.AccountService/GetOrganization',
+      'service.name': 'account',
+      attributes: { 'rpc.system': 'grpc', 'rpc.method': 'GetOrganization', 'rpc.grpc.status_code': 0 },
+    });
+    // The interceptor's budget lands on the attempt's client span (2 s deadline).
+    const budget = client[0]?.attributes[BUDGET_LEFT_ATTRIBUTE];
+    expect(budget).toBeGreaterThan(1000);
+    expect(budget).toBeLessThanOrEqual(2000);
+    // No request content in spans.
+    expect(JSON.stringify(records)).not.toContain('org-1');
+  });
+
+  it('traces HTTP requests without who made them, and not /metrics scrapes', async () => {
+    const file = join(dir, 'spans.jsonl');
+    const run = await runTraced({ OTEL_SERVICE_NAME: 'gateway', OTEL_TRACES_FILE: file });
+    expect(run.code, run.stderr).toBe(0);
+    const httpServer = readSpanRecords(file).filter((r) => r.scope === '@opentelemetry/instrumentation-http' && r.kind === 'SERVER');
+    expect(httpServer.map((r) => r.attributes['url.path'])).toEqual(['/v1/ping']);
+    const attributes = httpServer[0]!.attributes;
+    expect(attributes).toMatchObject({ 'http.request.method': 'GET', 'http.response.status_code': 200 });
+    for (const key of ['client.address', 'network.peer.address', 'user_agent.original', 'url.query']) {
+      expect(attributes, key).not.toHaveProperty(key);
+    }
+    expect(JSON.stringify(httpServer)).not.toMatch(/alice|fixture-agent/);
+  });
+
+  it('exports over OTLP/HTTP protobuf to OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
+    const received: { method?: string; url?: string; headers: IncomingHttpHeaders; bytes: number }[] = [];
+    const collector = createServer((req, res) => {
+      let bytes = 0;
+      req.on('data', (d: Buffer) => (bytes += d.length));
+      req.on('end', () => {
+        received.push({ method: req.method, url: req.url, headers: req.headers, bytes });
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = collector.address() as AddressInfo;
+      const run = await runTraced({ OTEL_SERVICE_NAME: 'account', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}/` });
+      expect(run.code, run.stderr).toBe(0);
+    } finally {
+      collector.closeAllConnections();
+      await new Promise((r) => collector.close(r));
+    }
+    expect(received.length).toBeGreaterThan(0);
+    expect(received[0]).toMatchObject({ method: 'POST', url: '/v1/traces', headers: { 'content-type': 'application/x-protobuf' } });
+    expect(received[0]?.bytes).toBeGreaterThan(0);
+  });
+
+  it('does nothing when OTEL_SDK_DISABLED=true', async () => {
+    const file = join(dir, 'spans.jsonl');
+    const run = await runTraced({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_FILE: file });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ code: 0 });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('stops the process on a bad sampler setting, naming the variable', async () => {
+    const run = await runTraced({ OTEL_TRACES_SAMPLER: 'sometimes' });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('OTEL_TRACES_SAMPLER: unsupported sampler "sometimes"');
+    expect(run.stdout).toBe('');
+  });
+});

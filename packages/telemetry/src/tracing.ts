@@ -1,0 +1,147 @@
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, SimpleSpanProcessor, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import rootPackage from '../../../package.json';
+import { FileSpanExporter } from './fileSpanExporter';
+import { RedactingSpanProcessor } from './redactingSpanProcessor';
+import { samplerFromEnv } from './samplerFromEnv';
+
+/** How to trace one process. */
+export interface TracingOptions {
+  /** `service.name` resource attribute. */
+  serviceName: string;
+  /** `service.version` resource attribute. */
+  serviceVersion: string;
+  /** `deployment.environment` resource attribute, e.g. `local`. */
+  deploymentEnvironment: string;
+  /** OTLP/HTTP base URL (spans go to `<url>/v1/traces`, protobuf); unset: no OTLP export. */
+  otlpEndpoint?: string;
+  /** JSON-lines file each finished span is appended to (see `FileSpanExporter`); unset: none. */
+  tracesFile?: string;
+  sampler: Sampler;
+}
+
+/**
+ * Tracing options from the standard OpenTelemetry variables and ours:
+ * OTEL_SERVICE_NAME (the launcher sets the service name; default
+ * `unknown_service:node`), SERVICE_VERSION (default: the root package.json
+ * version), DEPLOYMENT_ENVIRONMENT (default `local`),
+ * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_FILE, OTEL_TRACES_SAMPLER and
+ * OTEL_TRACES_SAMPLER_ARG (see `samplerFromEnv`). Throws on a bad sampler.
+ */
+export function tracingOptionsFromEnv(env: NodeJS.ProcessEnv): TracingOptions {
+  const options: TracingOptions = {
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || 'unknown_service:node',
+    serviceVersion: env.SERVICE_VERSION?.trim() || rootPackage.version,
+    deploymentEnvironment: env.DEPLOYMENT_ENVIRONMENT?.trim() || 'local',
+    sampler: samplerFromEnv(env),
+  };
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (endpoint) options.otlpEndpoint = endpoint;
+  const file = env.OTEL_TRACES_FILE?.trim();
+  if (file) options.tracesFile = file;
+  return options;
+}
+
+/** Whether OTEL_SDK_DISABLED turns tracing off (the standard variable: `true`, any case). */
+export function tracingDisabled(env: NodeJS.ProcessEnv): boolean {
+  return env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
+}
+
+/**
+ * Started tracing. `shutdown` flushes pending spans (bounded by the OTLP
+ * exporter's timeout, OTEL_EXPORTER_OTLP_TIMEOUT, default 10 s), never
+ * rejects (a failed flush becomes a process warning: losing spans must not
+ * fail a shutdown), and is safe to call more than once.
+ */
+export interface Tracing {
+  shutdown(): Promise<void>;
+}
+
+let current: Tracing | undefined;
+
+/**
+ * Starts the OpenTelemetry Node SDK: the one place it is built. It must run
+ * before @grpc/grpc-js, node:http or ioredis are loaded, so services load it
+ * with `--require` (see preload.ts). Instrumentations: gRPC, HTTP and ioredis
+ * only. W3C trace context propagation. Server spans lose what identifies the
+ * caller (see `RedactingSpanProcessor`). Span export to OTLP and/or the traces
+ * file as configured; with neither, no tracer provider is registered, so
+ * spans are not recorded but incoming trace context is still passed on.
+ * OpenTelemetry metrics and logs stay off: metrics are Prometheus (prom-client).
+ * A second call returns the tracing already started.
+ */
+export function startTracing(options: TracingOptions): Tracing {
+  if (current !== undefined) return current;
+  const sdk = new NodeSDK({
+    serviceName: options.serviceName,
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName,
+      [ATTR_SERVICE_VERSION]: options.serviceVersion,
+      'deployment.environment': options.deploymentEnvironment,
+    }),
+    // OTEL_RESOURCE_ATTRIBUTES and host.name; not the process detector, which records the command line.
+    resourceDetectors: [envDetector, hostDetector],
+    sampler: options.sampler,
+    spanProcessors: spanProcessors(options),
+    textMapPropagator: new W3CTraceContextPropagator(),
+    instrumentations: instrumentations(),
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  let stopping: Promise<void> | undefined;
+  current = { shutdown: () => (stopping ??= sdk.shutdown().catch(warnExportFailed)) };
+  return current;
+}
+
+/**
+ * What preload.ts runs: starts tracing from the environment unless
+ * OTEL_SDK_DISABLED=true, and flushes spans on `beforeExit` for processes
+ * that end on their own. Services leave with `process.exit`, which skips
+ * `beforeExit`, so they call `shutdownTracing()` last when they stop.
+ */
+export function startTracingFromEnv(env: NodeJS.ProcessEnv): Tracing | undefined {
+  if (tracingDisabled(env)) return undefined;
+  const tracing = startTracing(tracingOptionsFromEnv(env));
+  process.once('beforeExit', () => void tracing.shutdown());
+  return tracing;
+}
+
+/** Flushes and stops the tracing started by `startTracing`, if any. Services call it last on shutdown. */
+export function shutdownTracing(): Promise<void> {
+  return current?.shutdown() ?? Promise.resolve();
+}
+
+function warnExportFailed(err: unknown): void {
+  process.emitWarning(`spans not exported at shutdown: ${(err as Error)?.message ?? String(err)}`, 'TracingWarning');
+}
+
+function spanProcessors(options: TracingOptions): SpanProcessor[] {
+  const processors: SpanProcessor[] = [];
+  if (options.otlpEndpoint !== undefined) {
+    const url = `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;
+    processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url })));
+  }
+  // Simple (not batched): each span is on disk when it ends, which is what tests that read the file need.
+  if (options.tracesFile !== undefined) processors.push(new SimpleSpanProcessor(new FileSpanExporter(options.tracesFile)));
+  // No exporter: no processor at all, so the SDK registers no tracer provider.
+  return processors.length === 0 ? [] : [new RedactingSpanProcessor(), ...processors];
+}
+
+function instrumentations() {
+  return [
+    // Health checks from probes would be most of the traces and say nothing.
+    new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),
+    // Scrapes of the /metrics listener are not traffic.
+    new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url?.split('?')[0] === '/metrics' }),
+    // Command name only: arguments carry stored values (profiles, idempotent results).
+    new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
+  ];
+}
