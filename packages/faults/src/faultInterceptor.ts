@@ -16,10 +16,15 @@ export type FaultObserver = (path: string, kind: FaultKind, detail: { delayMs?: 
  */
 export function faultInterceptor(injector: FaultInjector, observe: FaultObserver): ServerInterceptor {
   return (descriptor, call) => {
-    const decision = injector.active ? injector.decide(descriptor.path) : undefined;
+    const decision = injector.active && !isControlPlane(descriptor.path) ? injector.decide(descriptor.path) : undefined;
     if (!decision) return new ServerInterceptingCall(call);
     return new ServerInterceptingCall(call, faulty(descriptor.path, decision, call, observe));
   };
+}
+
+/** Fault admin, health and reflection are never faulted: the way back from a fault must stay open. */
+function isControlPlane(path: string): boolean {
+  return path.startsWith('/govrnanza.faults.') || path.startsWith('/grpc.health.') || path.startsWith('/grpc.reflection.');
 }
 
 function faulty(path: string, d: FaultDecision, call: ServerInterceptingCallInterface, observe: FaultObserver): Responder {
@@ -51,8 +56,11 @@ function faulty(path: string, d: FaultDecision, call: ServerInterceptingCallInte
         },
       });
     },
+    // A dropped response still goes on the wire, followed by UNAVAILABLE: a
+    // unary client then reports the error and never sees the message, as if it
+    // had been lost (grpc-js sends the status only after the message is written).
     sendMessage(message, next) {
-      if (!d.drop) next(message);
+      next(message);
     },
     sendStatus(s, next) {
       if (d.drop && s.code === status.OK) {

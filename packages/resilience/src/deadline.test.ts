@@ -11,6 +11,7 @@ describe('deadline arithmetic', () => {
     expect(attemptDeadline(10_000, 300, 1_000)).toBe(1_300);
     expect(attemptDeadline(1_100, 300, 1_000)).toBe(1_100);
     expect(attemptDeadline(Infinity, 300, 1_000)).toBe(1_300);
+    expect(attemptDeadline(10_000, 0, 1_000)).toBe(10_000);
   });
 
   it('computes what is left and whether a retry after backoff still fits', () => {

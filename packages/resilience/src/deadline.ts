@@ -14,9 +14,9 @@ export function remainingMs(deadline: number, now: number = Date.now()): number 
   return deadline === Infinity ? Infinity : deadline - now;
 }
 
-/** The deadline of one attempt: at most `attemptTimeoutMs` from now, never past the call's deadline. */
+/** The deadline of one attempt: at most `attemptTimeoutMs` from now (0 = no cap), never past the call's deadline. */
 export function attemptDeadline(callDeadlineMs: number, attemptTimeoutMs: number, now: number = Date.now()): number {
-  return Math.min(callDeadlineMs, now + attemptTimeoutMs);
+  return attemptTimeoutMs > 0 ? Math.min(callDeadlineMs, now + attemptTimeoutMs) : callDeadlineMs;
 }
 
 /** True when a retry after up to `backoffMs` still leaves `minCallMs` for the attempt. */

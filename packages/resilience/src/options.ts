@@ -1,10 +1,10 @@
 /** How one downstream is called. Every field has a production default. */
 export interface DownstreamPolicyOptions {
-  /** Time kept back from the caller's deadline for this hop's own work, in ms. Default 10. */
+  /** Time kept back from the caller's deadline for this hop's own work (e.g. answering after a fallback), in ms. Default 20. */
   marginMs: number;
   /** A call with less time than this left (after the margin) fails fast with DEADLINE_EXCEEDED, in ms. Default 5. */
   minCallMs: number;
-  /** Deadline of each attempt, in ms (never past the call's deadline). Default 300. */
+  /** Deadline of each attempt, in ms (never past the call's deadline); 0 = the call's deadline. Default 300. */
   attemptTimeoutMs: number;
   /** Retries after the first attempt. Default 2 (3 attempts). */
   maxRetries: number;
@@ -33,7 +33,7 @@ export interface DownstreamPolicyOptions {
 }
 
 export const DEFAULT_POLICY: Readonly<DownstreamPolicyOptions> = {
-  marginMs: 10,
+  marginMs: 20,
   minCallMs: 5,
   attemptTimeoutMs: 300,
   maxRetries: 2,

@@ -15,6 +15,7 @@ export function parsePolicyOverrides(value: unknown): PolicyOverrides {
     for (const [k, v] of Object.entries(options)) {
       if (!(k in DEFAULT_POLICY)) throw new Error(`${target}.${k}: unknown option (known: ${Object.keys(DEFAULT_POLICY).join(', ')})`);
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${target}.${k}: expected a non-negative number`);
+      if (k === 'breakerThreshold' && (v <= 0 || v >= 1)) throw new Error(`${target}.${k}: expected a fraction in (0, 1); to keep a breaker closed raise breakerMinRps instead`);
       checked[k as keyof DownstreamPolicyOptions] = v;
     }
     out[target as BackendName | '*'] = checked;
@@ -22,7 +23,19 @@ export function parsePolicyOverrides(value: unknown): PolicyOverrides {
   return out;
 }
 
-/** The options for one downstream: defaults, then "*", then its own overrides. */
+/**
+ * Defaults that differ per downstream. Registry and billing call other
+ * services themselves: a per-attempt cap on them would cut their own
+ * downstream retries and fallbacks short, so their attempts get the whole
+ * remaining budget. Leaf services (account, profile) keep a short per-attempt
+ * timeout, so one slow attempt leaves room for another.
+ */
+export const DOWNSTREAM_DEFAULTS: Readonly<Partial<Record<BackendName, Partial<DownstreamPolicyOptions>>>> = {
+  registry: { attemptTimeoutMs: 0 },
+  billing: { attemptTimeoutMs: 0 },
+};
+
+/** The options for one downstream: defaults, its own defaults, then "*", then its own overrides. */
 export function policyFor(overrides: PolicyOverrides, downstream: BackendName): DownstreamPolicyOptions {
-  return { ...DEFAULT_POLICY, ...overrides['*'], ...overrides[downstream] };
+  return { ...DEFAULT_POLICY, ...DOWNSTREAM_DEFAULTS[downstream], ...overrides['*'], ...overrides[downstream] };
 }
