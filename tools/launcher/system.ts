@@ -44,8 +44,8 @@ export interface RunningSystem {
 }
 
 /**
- * Starts the five services as separate Node processes on 127.0.0.1, in
- * dependency order, each waiting until its health check reports SERVING.
+ * Starts the five services as separate Node processes on 127.0.0.1 and
+ * waits until every health check reports SERVING.
  */
 export async function startSystem(opts: SystemOptions = {}): Promise<RunningSystem> {
   const endpoints = {} as Record<ServiceName, Endpoint>;
@@ -121,7 +121,9 @@ export async function startSystem(opts: SystemOptions = {}): Promise<RunningSyst
     },
   };
   try {
-    for (const name of START_ORDER) await launch(name);
+    // All at once: channels connect lazily and reconnect, so no service needs
+    // its downstreams up to start; the system is ready when every one serves.
+    await Promise.all(START_ORDER.map((name) => launch(name)));
   } catch (err) {
     await system.stop(2_000);
     throw err;

@@ -25,3 +25,27 @@ export function fallbackReason(err: unknown): FallbackReason | undefined {
       return undefined;
   }
 }
+
+/** How much of the remaining budget a call with a fallback leaves for answering after it. */
+export interface FallbackReserve {
+  /** At least this many ms. Default 50. */
+  minMs: number;
+  /** At least this fraction of what is left. Default 0.1. */
+  fraction: number;
+}
+
+const DEFAULT_RESERVE: FallbackReserve = { minMs: 50, fraction: 0.1 };
+
+/**
+ * The context for a call whose failure is covered by a fallback: its deadline
+ * keeps back max(minMs, fraction × what is left), so that when the call runs
+ * out of time the degraded answer still reaches the caller inside its own
+ * deadline. Without it, a fallback taken at the last millisecond arrives late.
+ */
+export function withFallbackReserve<C extends { readonly deadline: number }>(ctx: C, reserve: FallbackReserve = DEFAULT_RESERVE): C {
+  if (ctx.deadline === Infinity) return ctx;
+  const left = ctx.deadline - Date.now();
+  const keep = Math.max(reserve.minMs, reserve.fraction * left);
+  // Derive rather than copy: the context's lazily created logger stays lazy.
+  return Object.create(ctx, { deadline: { value: ctx.deadline - keep, enumerable: true } }) as C;
+}

@@ -1,5 +1,5 @@
 import type { common } from '@govrnanza/contracts';
-import { fallbackReason, type ResilienceEvents } from '@govrnanza/resilience';
+import { fallbackReason, withFallbackReserve, type ResilienceEvents } from '@govrnanza/resilience';
 
 /** A count, or the degradation that explains why it is missing. */
 export type Counted<T> = { value: T; degraded: undefined } | { value: undefined; degraded: common.Degradation };
@@ -8,15 +8,16 @@ export type Counted<T> = { value: T; degraded: undefined } | { value: undefined;
  * Runs a count on a downstream for the usage view; when the downstream is
  * down or slow, the part degrades instead of failing the whole view.
  */
-export async function countOrDegrade<T>(
+export async function countOrDegrade<T, C extends { readonly deadline: number }>(
   part: string,
   downstream: string,
   events: ResilienceEvents,
   fallbacks: boolean,
-  run: () => Promise<T>,
+  ctx: C,
+  run: (ctx: C) => Promise<T>,
 ): Promise<Counted<T>> {
   try {
-    return { value: await run(), degraded: undefined };
+    return { value: await run(fallbacks ? withFallbackReserve(ctx) : ctx), degraded: undefined };
   } catch (err) {
     const reason = fallbackReason(err);
     if (reason === undefined || !fallbacks) throw err;

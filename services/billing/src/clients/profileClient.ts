@@ -12,6 +12,6 @@ export class ProfileClient {
   ) {}
 
   async users(orgId: string, ctx: CallContext): Promise<Counted<number>> {
-    return countOrDegrade('users', 'profile', this.events, this.fallbacks, async () => (await this.ds.countProfiles({ orgId }, ctx)).count);
+    return countOrDegrade('users', 'profile', this.events, this.fallbacks, ctx, async (c) => (await this.ds.countProfiles({ orgId }, c)).count);
   }
 }

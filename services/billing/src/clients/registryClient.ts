@@ -12,6 +12,6 @@ export class RegistryClient {
   ) {}
 
   counts(orgId: string, ctx: CallContext): Promise<Counted<registry.CountResourcesResponse>> {
-    return countOrDegrade('resources', 'registry', this.events, this.fallbacks, () => this.ds.countResources({ orgId }, ctx));
+    return countOrDegrade('resources', 'registry', this.events, this.fallbacks, ctx, (c) => this.ds.countResources({ orgId }, c));
   }
 }

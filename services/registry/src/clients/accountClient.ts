@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { account } from '@govrnanza/contracts';
-import { fallbackReason, type Downstream, type ResilienceEvents } from '@govrnanza/resilience';
+import { fallbackReason, withFallbackReserve, type Downstream, type ResilienceEvents } from '@govrnanza/resilience';
 import { Errors, ServiceError, type CallContext } from '@govrnanza/runtime';
 
 /** What registry does when account cannot answer: assume ACTIVE and allow, or deny. */
@@ -24,7 +24,8 @@ export class AccountClient {
   async checkOrg(orgId: string, ctx: CallContext): Promise<OrgCheck> {
     let org: account.Organization | undefined;
     try {
-      org = (await this.ds.getOrganization({ orgId }, ctx)).organization;
+      const callCtx = this.options.fallbacks && this.options.failureMode === 'open' ? withFallbackReserve(ctx) : ctx;
+      org = (await this.ds.getOrganization({ orgId }, callCtx)).organization;
     } catch (err) {
       if (err instanceof ServiceError && err.code === status.NOT_FOUND) throw Errors.notFound('organization', orgId);
       const reason = fallbackReason(err);

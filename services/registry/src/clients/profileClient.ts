@@ -1,5 +1,5 @@
 import { common, profile, registry } from '@govrnanza/contracts';
-import { fallbackReason, type Downstream, type ResilienceEvents } from '@govrnanza/resilience';
+import { fallbackReason, withFallbackReserve, type Downstream, type ResilienceEvents } from '@govrnanza/resilience';
 import type { CallContext } from '@govrnanza/runtime';
 
 /** Owners by profile id, which ids are unknown, and whether details are missing. */
@@ -26,7 +26,7 @@ export class ProfileClient {
     const owners = new Map<string, registry.Owner>();
     if (unique.length === 0) return { owners, missing: new Set(), degraded: undefined };
     try {
-      const res = await this.ds.batchGetProfiles({ orgId, profileIds: unique }, ctx);
+      const res = await this.ds.batchGetProfiles({ orgId, profileIds: unique }, this.options.fallbacks ? withFallbackReserve(ctx) : ctx);
       for (const p of res.profiles) owners.set(p.id, { id: p.id, name: p.name, jobTitle: p.jobTitle });
       return { owners, missing: new Set(res.missingIds), degraded: undefined };
     } catch (err) {

@@ -321,22 +321,22 @@ export const PlanLimits: MessageFns<PlanLimits> = {
 
   toJSON(message: PlanLimits): unknown {
     const obj: any = {};
-    if (message.plan !== 0) {
+    if (message.plan !== undefined) {
       obj.plan = planToJSON(message.plan);
     }
-    if (message.maxApis !== 0) {
+    if (message.maxApis !== undefined) {
       obj.maxApis = Math.round(message.maxApis);
     }
-    if (message.maxDomains !== 0) {
+    if (message.maxDomains !== undefined) {
       obj.maxDomains = Math.round(message.maxDomains);
     }
-    if (message.maxSubdomains !== 0) {
+    if (message.maxSubdomains !== undefined) {
       obj.maxSubdomains = Math.round(message.maxSubdomains);
     }
-    if (message.maxUsers !== 0) {
+    if (message.maxUsers !== undefined) {
       obj.maxUsers = Math.round(message.maxUsers);
     }
-    if (message.payAsYouGo !== false) {
+    if (message.payAsYouGo !== undefined) {
       obj.payAsYouGo = message.payAsYouGo;
     }
     return obj;
@@ -474,16 +474,16 @@ export const Organization: MessageFns<Organization> = {
 
   toJSON(message: Organization): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
-    if (message.plan !== 0) {
+    if (message.plan !== undefined) {
       obj.plan = planToJSON(message.plan);
     }
-    if (message.status !== 0) {
+    if (message.status !== undefined) {
       obj.status = organizationStatusToJSON(message.status);
     }
     if (message.limits !== undefined) {
@@ -593,13 +593,13 @@ export const CreateOrganizationRequest: MessageFns<CreateOrganizationRequest> = 
 
   toJSON(message: CreateOrganizationRequest): unknown {
     const obj: any = {};
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
-    if (message.plan !== 0) {
+    if (message.plan !== undefined) {
       obj.plan = planToJSON(message.plan);
     }
-    if (message.idempotencyKey !== "") {
+    if (message.idempotencyKey !== undefined) {
       obj.idempotencyKey = message.idempotencyKey;
     }
     return obj;
@@ -743,7 +743,7 @@ export const GetOrganizationRequest: MessageFns<GetOrganizationRequest> = {
 
   toJSON(message: GetOrganizationRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
     return obj;
@@ -897,10 +897,10 @@ export const ChangePlanRequest: MessageFns<ChangePlanRequest> = {
 
   toJSON(message: ChangePlanRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.plan !== 0) {
+    if (message.plan !== undefined) {
       obj.plan = planToJSON(message.plan);
     }
     return obj;
@@ -1055,10 +1055,10 @@ export const FreezeOrganizationRequest: MessageFns<FreezeOrganizationRequest> = 
 
   toJSON(message: FreezeOrganizationRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.reason !== "") {
+    if (message.reason !== undefined) {
       obj.reason = message.reason;
     }
     return obj;
@@ -1201,7 +1201,7 @@ export const UnfreezeOrganizationRequest: MessageFns<UnfreezeOrganizationRequest
 
   toJSON(message: UnfreezeOrganizationRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
     return obj;

@@ -348,31 +348,31 @@ export const Usage: MessageFns<Usage> = {
 
   toJSON(message: Usage): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.plan !== "") {
+    if (message.plan !== undefined) {
       obj.plan = message.plan;
     }
-    if (message.status !== "") {
+    if (message.status !== undefined) {
       obj.status = message.status;
     }
-    if (message.users !== 0) {
+    if (message.users !== undefined) {
       obj.users = Math.round(message.users);
     }
-    if (message.domains !== 0) {
+    if (message.domains !== undefined) {
       obj.domains = Math.round(message.domains);
     }
-    if (message.subdomains !== 0) {
+    if (message.subdomains !== undefined) {
       obj.subdomains = Math.round(message.subdomains);
     }
-    if (message.apis !== 0) {
+    if (message.apis !== undefined) {
       obj.apis = Math.round(message.apis);
     }
     if (message.cycle !== undefined) {
       obj.cycle = BillingCycle.toJSON(message.cycle);
     }
-    if (message.amountDueCents !== 0) {
+    if (message.amountDueCents !== undefined) {
       obj.amountDueCents = Math.round(message.amountDueCents);
     }
     return obj;
@@ -455,7 +455,7 @@ export const GetUsageRequest: MessageFns<GetUsageRequest> = {
 
   toJSON(message: GetUsageRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
     return obj;
@@ -671,16 +671,16 @@ export const Payment: MessageFns<Payment> = {
 
   toJSON(message: Payment): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.amountCents !== 0) {
+    if (message.amountCents !== undefined) {
       obj.amountCents = Math.round(message.amountCents);
     }
-    if (message.succeeded !== false) {
+    if (message.succeeded !== undefined) {
       obj.succeeded = message.succeeded;
     }
     if (message.createTime !== undefined) {
@@ -804,16 +804,16 @@ export const RecordPaymentRequest: MessageFns<RecordPaymentRequest> = {
 
   toJSON(message: RecordPaymentRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.amountCents !== 0) {
+    if (message.amountCents !== undefined) {
       obj.amountCents = Math.round(message.amountCents);
     }
-    if (message.succeeded !== false) {
+    if (message.succeeded !== undefined) {
       obj.succeeded = message.succeeded;
     }
-    if (message.idempotencyKey !== "") {
+    if (message.idempotencyKey !== undefined) {
       obj.idempotencyKey = message.idempotencyKey;
     }
     return obj;
@@ -904,7 +904,7 @@ export const RecordPaymentResponse: MessageFns<RecordPaymentResponse> = {
     if (message.payment !== undefined) {
       obj.payment = Payment.toJSON(message.payment);
     }
-    if (message.orgStatus !== "") {
+    if (message.orgStatus !== undefined) {
       obj.orgStatus = message.orgStatus;
     }
     return obj;
@@ -1012,13 +1012,13 @@ export const ListPaymentsRequest: MessageFns<ListPaymentsRequest> = {
 
   toJSON(message: ListPaymentsRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.pageSize !== 0) {
+    if (message.pageSize !== undefined) {
       obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.pageToken !== "") {
+    if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
     }
     return obj;
@@ -1108,7 +1108,7 @@ export const ListPaymentsResponse: MessageFns<ListPaymentsResponse> = {
     if (message.payments?.length) {
       obj.payments = message.payments.map((e) => Payment.toJSON(e));
     }
-    if (message.nextPageToken !== "") {
+    if (message.nextPageToken !== undefined) {
       obj.nextPageToken = message.nextPageToken;
     }
     return obj;

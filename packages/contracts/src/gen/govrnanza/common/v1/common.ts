@@ -84,10 +84,10 @@ export const Degradation: MessageFns<Degradation> = {
 
   toJSON(message: Degradation): unknown {
     const obj: any = {};
-    if (message.part !== "") {
+    if (message.part !== undefined) {
       obj.part = message.part;
     }
-    if (message.reason !== "") {
+    if (message.reason !== undefined) {
       obj.reason = message.reason;
     }
     return obj;

@@ -147,7 +147,7 @@ export const GetFaultRulesResponse: MessageFns<GetFaultRulesResponse> = {
 
   toJSON(message: GetFaultRulesResponse): unknown {
     const obj: any = {};
-    if (message.rulesJson !== "") {
+    if (message.rulesJson !== undefined) {
       obj.rulesJson = message.rulesJson;
     }
     return obj;
@@ -220,7 +220,7 @@ export const SetFaultRulesRequest: MessageFns<SetFaultRulesRequest> = {
 
   toJSON(message: SetFaultRulesRequest): unknown {
     const obj: any = {};
-    if (message.rulesJson !== "") {
+    if (message.rulesJson !== undefined) {
       obj.rulesJson = message.rulesJson;
     }
     return obj;
@@ -287,7 +287,7 @@ export const SetFaultRulesResponse: MessageFns<SetFaultRulesResponse> = {
 
   toJSON(message: SetFaultRulesResponse): unknown {
     const obj: any = {};
-    if (message.active !== 0) {
+    if (message.active !== undefined) {
       obj.active = Math.round(message.active);
     }
     return obj;

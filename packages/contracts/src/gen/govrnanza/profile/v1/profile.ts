@@ -223,10 +223,10 @@ export const NotificationSettings: MessageFns<NotificationSettings> = {
 
   toJSON(message: NotificationSettings): unknown {
     const obj: any = {};
-    if (message.emailEnabled !== false) {
+    if (message.emailEnabled !== undefined) {
       obj.emailEnabled = message.emailEnabled;
     }
-    if (message.digest !== 0) {
+    if (message.digest !== undefined) {
       obj.digest = digestFrequencyToJSON(message.digest);
     }
     return obj;
@@ -380,19 +380,19 @@ export const Profile: MessageFns<Profile> = {
 
   toJSON(message: Profile): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
-    if (message.jobTitle !== "") {
+    if (message.jobTitle !== undefined) {
       obj.jobTitle = message.jobTitle;
     }
-    if (message.email !== "") {
+    if (message.email !== undefined) {
       obj.email = message.email;
     }
     if (message.notifications !== undefined) {
@@ -547,22 +547,22 @@ export const CreateProfileRequest: MessageFns<CreateProfileRequest> = {
 
   toJSON(message: CreateProfileRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
-    if (message.jobTitle !== "") {
+    if (message.jobTitle !== undefined) {
       obj.jobTitle = message.jobTitle;
     }
-    if (message.email !== "") {
+    if (message.email !== undefined) {
       obj.email = message.email;
     }
     if (message.notifications !== undefined) {
       obj.notifications = NotificationSettings.toJSON(message.notifications);
     }
-    if (message.idempotencyKey !== "") {
+    if (message.idempotencyKey !== undefined) {
       obj.idempotencyKey = message.idempotencyKey;
     }
     return obj;
@@ -727,10 +727,10 @@ export const GetProfileRequest: MessageFns<GetProfileRequest> = {
 
   toJSON(message: GetProfileRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.profileId !== "") {
+    if (message.profileId !== undefined) {
       obj.profileId = message.profileId;
     }
     return obj;
@@ -889,7 +889,7 @@ export const BatchGetProfilesRequest: MessageFns<BatchGetProfilesRequest> = {
 
   toJSON(message: BatchGetProfilesRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
     if (message.profileIds?.length) {
@@ -1123,10 +1123,10 @@ export const UpdateProfileRequest: MessageFns<UpdateProfileRequest> = {
 
   toJSON(message: UpdateProfileRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.profileId !== "") {
+    if (message.profileId !== undefined) {
       obj.profileId = message.profileId;
     }
     if (message.name !== undefined) {
@@ -1319,13 +1319,13 @@ export const ListProfilesRequest: MessageFns<ListProfilesRequest> = {
 
   toJSON(message: ListProfilesRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.pageSize !== 0) {
+    if (message.pageSize !== undefined) {
       obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.pageToken !== "") {
+    if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
     }
     return obj;
@@ -1415,7 +1415,7 @@ export const ListProfilesResponse: MessageFns<ListProfilesResponse> = {
     if (message.profiles?.length) {
       obj.profiles = message.profiles.map((e) => Profile.toJSON(e));
     }
-    if (message.nextPageToken !== "") {
+    if (message.nextPageToken !== undefined) {
       obj.nextPageToken = message.nextPageToken;
     }
     return obj;
@@ -1489,7 +1489,7 @@ export const CountProfilesRequest: MessageFns<CountProfilesRequest> = {
 
   toJSON(message: CountProfilesRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
     return obj;
@@ -1556,7 +1556,7 @@ export const CountProfilesResponse: MessageFns<CountProfilesResponse> = {
 
   toJSON(message: CountProfilesResponse): unknown {
     const obj: any = {};
-    if (message.count !== 0) {
+    if (message.count !== undefined) {
       obj.count = Math.round(message.count);
     }
     return obj;

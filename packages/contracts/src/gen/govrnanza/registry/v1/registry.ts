@@ -334,13 +334,13 @@ export const Domain: MessageFns<Domain> = {
 
   toJSON(message: Domain): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
     if (message.createTime !== undefined) {
@@ -475,16 +475,16 @@ export const Subdomain: MessageFns<Subdomain> = {
 
   toJSON(message: Subdomain): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.domainId !== "") {
+    if (message.domainId !== undefined) {
       obj.domainId = message.domainId;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
     if (message.createTime !== undefined) {
@@ -588,13 +588,13 @@ export const Owner: MessageFns<Owner> = {
 
   toJSON(message: Owner): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
-    if (message.jobTitle !== "") {
+    if (message.jobTitle !== undefined) {
       obj.jobTitle = message.jobTitle;
     }
     return obj;
@@ -791,22 +791,22 @@ export const Api: MessageFns<Api> = {
 
   toJSON(message: Api): unknown {
     const obj: any = {};
-    if (message.id !== "") {
+    if (message.id !== undefined) {
       obj.id = message.id;
     }
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.subdomainId !== "") {
+    if (message.subdomainId !== undefined) {
       obj.subdomainId = message.subdomainId;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
-    if (message.version !== "") {
+    if (message.version !== undefined) {
       obj.version = message.version;
     }
-    if (message.lifecycle !== 0) {
+    if (message.lifecycle !== undefined) {
       obj.lifecycle = lifecycleToJSON(message.lifecycle);
     }
     if (message.technicalOwner !== undefined) {
@@ -928,13 +928,13 @@ export const CreateDomainRequest: MessageFns<CreateDomainRequest> = {
 
   toJSON(message: CreateDomainRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
-    if (message.idempotencyKey !== "") {
+    if (message.idempotencyKey !== undefined) {
       obj.idempotencyKey = message.idempotencyKey;
     }
     return obj;
@@ -1094,10 +1094,10 @@ export const GetDomainRequest: MessageFns<GetDomainRequest> = {
 
   toJSON(message: GetDomainRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.domainId !== "") {
+    if (message.domainId !== undefined) {
       obj.domainId = message.domainId;
     }
     return obj;
@@ -1272,13 +1272,13 @@ export const ListDomainsRequest: MessageFns<ListDomainsRequest> = {
 
   toJSON(message: ListDomainsRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.pageSize !== 0) {
+    if (message.pageSize !== undefined) {
       obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.pageToken !== "") {
+    if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
     }
     return obj;
@@ -1368,7 +1368,7 @@ export const ListDomainsResponse: MessageFns<ListDomainsResponse> = {
     if (message.domains?.length) {
       obj.domains = message.domains.map((e) => Domain.toJSON(e));
     }
-    if (message.nextPageToken !== "") {
+    if (message.nextPageToken !== undefined) {
       obj.nextPageToken = message.nextPageToken;
     }
     return obj;
@@ -1486,16 +1486,16 @@ export const CreateSubdomainRequest: MessageFns<CreateSubdomainRequest> = {
 
   toJSON(message: CreateSubdomainRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.domainId !== "") {
+    if (message.domainId !== undefined) {
       obj.domainId = message.domainId;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
-    if (message.idempotencyKey !== "") {
+    if (message.idempotencyKey !== undefined) {
       obj.idempotencyKey = message.idempotencyKey;
     }
     return obj;
@@ -1688,16 +1688,16 @@ export const ListSubdomainsRequest: MessageFns<ListSubdomainsRequest> = {
 
   toJSON(message: ListSubdomainsRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.domainId !== "") {
+    if (message.domainId !== undefined) {
       obj.domainId = message.domainId;
     }
-    if (message.pageSize !== 0) {
+    if (message.pageSize !== undefined) {
       obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.pageToken !== "") {
+    if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
     }
     return obj;
@@ -1790,7 +1790,7 @@ export const ListSubdomainsResponse: MessageFns<ListSubdomainsResponse> = {
     if (message.subdomains?.length) {
       obj.subdomains = message.subdomains.map((e) => Subdomain.toJSON(e));
     }
-    if (message.nextPageToken !== "") {
+    if (message.nextPageToken !== undefined) {
       obj.nextPageToken = message.nextPageToken;
     }
     return obj;
@@ -1973,28 +1973,28 @@ export const CreateApiRequest: MessageFns<CreateApiRequest> = {
 
   toJSON(message: CreateApiRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.subdomainId !== "") {
+    if (message.subdomainId !== undefined) {
       obj.subdomainId = message.subdomainId;
     }
-    if (message.name !== "") {
+    if (message.name !== undefined) {
       obj.name = message.name;
     }
-    if (message.version !== "") {
+    if (message.version !== undefined) {
       obj.version = message.version;
     }
-    if (message.lifecycle !== 0) {
+    if (message.lifecycle !== undefined) {
       obj.lifecycle = lifecycleToJSON(message.lifecycle);
     }
-    if (message.technicalOwnerId !== "") {
+    if (message.technicalOwnerId !== undefined) {
       obj.technicalOwnerId = message.technicalOwnerId;
     }
-    if (message.businessOwnerId !== "") {
+    if (message.businessOwnerId !== undefined) {
       obj.businessOwnerId = message.businessOwnerId;
     }
-    if (message.idempotencyKey !== "") {
+    if (message.idempotencyKey !== undefined) {
       obj.idempotencyKey = message.idempotencyKey;
     }
     return obj;
@@ -2177,10 +2177,10 @@ export const GetApiRequest: MessageFns<GetApiRequest> = {
 
   toJSON(message: GetApiRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.apiId !== "") {
+    if (message.apiId !== undefined) {
       obj.apiId = message.apiId;
     }
     return obj;
@@ -2373,13 +2373,13 @@ export const ListApisRequest: MessageFns<ListApisRequest> = {
 
   toJSON(message: ListApisRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.pageSize !== 0) {
+    if (message.pageSize !== undefined) {
       obj.pageSize = Math.round(message.pageSize);
     }
-    if (message.pageToken !== "") {
+    if (message.pageToken !== undefined) {
       obj.pageToken = message.pageToken;
     }
     return obj;
@@ -2483,7 +2483,7 @@ export const ListApisResponse: MessageFns<ListApisResponse> = {
     if (message.apis?.length) {
       obj.apis = message.apis.map((e) => Api.toJSON(e));
     }
-    if (message.nextPageToken !== "") {
+    if (message.nextPageToken !== undefined) {
       obj.nextPageToken = message.nextPageToken;
     }
     if (message.degraded?.length) {
@@ -2589,13 +2589,13 @@ export const UpdateApiLifecycleRequest: MessageFns<UpdateApiLifecycleRequest> = 
 
   toJSON(message: UpdateApiLifecycleRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.apiId !== "") {
+    if (message.apiId !== undefined) {
       obj.apiId = message.apiId;
     }
-    if (message.lifecycle !== 0) {
+    if (message.lifecycle !== undefined) {
       obj.lifecycle = lifecycleToJSON(message.lifecycle);
     }
     return obj;
@@ -2773,10 +2773,10 @@ export const DeleteApiRequest: MessageFns<DeleteApiRequest> = {
 
   toJSON(message: DeleteApiRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
-    if (message.apiId !== "") {
+    if (message.apiId !== undefined) {
       obj.apiId = message.apiId;
     }
     return obj;
@@ -2902,7 +2902,7 @@ export const CountResourcesRequest: MessageFns<CountResourcesRequest> = {
 
   toJSON(message: CountResourcesRequest): unknown {
     const obj: any = {};
-    if (message.orgId !== "") {
+    if (message.orgId !== undefined) {
       obj.orgId = message.orgId;
     }
     return obj;
@@ -2995,13 +2995,13 @@ export const CountResourcesResponse: MessageFns<CountResourcesResponse> = {
 
   toJSON(message: CountResourcesResponse): unknown {
     const obj: any = {};
-    if (message.domains !== 0) {
+    if (message.domains !== undefined) {
       obj.domains = Math.round(message.domains);
     }
-    if (message.subdomains !== 0) {
+    if (message.subdomains !== undefined) {
       obj.subdomains = Math.round(message.subdomains);
     }
-    if (message.apis !== 0) {
+    if (message.apis !== undefined) {
       obj.apis = Math.round(message.apis);
     }
     return obj;
