@@ -49,7 +49,7 @@ export function k8sConfig(): string {
     scrape_configs: [
       {
         job_name: 'govrnanza',
-        dns_sd_configs: START_ORDER.map((s) => ({ names: [s], type: 'A', port: SERVICES[s].metricsPort, refresh_interval: '15s' })),
+        dns_sd_configs: START_ORDER.map((s) => ({ names: [`${s}-metrics`], type: 'A', port: SERVICES[s].metricsPort, refresh_interval: '15s' })),
       },
     ],
   };
@@ -58,8 +58,8 @@ export function k8sConfig(): string {
     '#',
     '# In the cluster: mount this file as /etc/prometheus/prometheus.yml and',
     '# deploy/prometheus/rules/*.yml under /etc/prometheus/rules/. Targets are the',
-    '# Services named after each service (same namespace), at their metrics port;',
-    '# make them headless (clusterIP: None) to scrape every replica.',
+    '# headless `<service>-metrics` Services (clusterIP: None, same namespace), so',
+    '# DNS returns every replica and each one is scraped at its metrics port.',
     stringify(body, { lineWidth: 0 }),
   ].join('\n');
 }
