@@ -11,7 +11,7 @@ describe('the system through the gateway', () => {
   beforeAll(async () => {
     sys = await startSystem({
       ports: 'ephemeral',
-      env: { LOG_LEVEL: 'warn', FAULTS: 'on', FAULTS_TOKEN: 'e2e-token', SHUTDOWN_GRACE_MS: '5000' },
+      env: { LOG_LEVEL: 'warn', FAULTS: 'on', FAULTS_TOKEN: 'e2e-token', SHUTDOWN_GRACE_MS: '5000', LAB: 'on' },
       serviceEnv: { registry: { FAULT_RULES: JSON.stringify([{ service: 'registry', method: 'GetDomain', delayMs: 1500 }]) } },
     });
     base = sys.gatewayUrl;
@@ -121,6 +121,17 @@ describe('the system through the gateway', () => {
     const text = await fetch(`${base}/v1/orgs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
     expect(text.status).toBe(415);
     expect(text.headers.get('x-request-id')).toMatch(/.+/);
+  });
+
+  it('serves the fan-out lab route: n parallel calls to account, bounded', async () => {
+    const { metric } = await import('../support/metrics');
+    const plans = () => metric(sys.endpoints.account.metricsPort, 'grpc_server_started_total', { grpc_method: 'ListPlans' });
+    const before = await plans();
+    const res = await call(base, 'GET', '/v1/lab/fanout?n=6');
+    expect(res.status).toBe(200);
+    expect(res.body.n).toBe(6);
+    expect((await plans()) - before).toBe(6);
+    expect((await call(base, 'GET', '/v1/lab/fanout?n=17')).status).toBe(400);
   });
 
   it('serves every back-end to a client built only from the .proto files, with health and reflection', async () => {

@@ -184,5 +184,7 @@ describe('without resilience (RESILIENCE=none) the same faults reach users', () 
     expect(failed).toBeLessThan(45);
     await setFaultRules(sys.address('account'), TOKEN, [{ service: 'account', abort: 'UNAVAILABLE' }]);
     expect((await call(sys.gatewayUrl, 'GET', apiPath)).status).toBe(503);
+    // Lab routes are off unless LAB=on.
+    expect((await call(sys.gatewayUrl, 'GET', '/v1/lab/fanout?n=2')).status).toBe(404);
   }, 30_000);
 });

@@ -9,6 +9,8 @@ export interface Route {
   /** Path template with `{param}` segments; also the `route` metric label. */
   template: string;
   calls: readonly Call[];
+  /** A lab route: served only when the gateway runs with LAB=on. */
+  lab?: boolean;
 }
 
 const call = (downstream: BackendName, method: string): Call[] => [{ downstream, method, stage: 0 }];
@@ -28,6 +30,8 @@ export const ROUTES: readonly Route[] = [
   { id: 'getApi', method: 'GET', template: '/v1/orgs/{org}/apis/{api}', calls: call('registry', 'GetApi') },
   { id: 'getUsage', method: 'GET', template: '/v1/orgs/{org}/usage', calls: call('billing', 'GetUsage') },
   { id: 'recordPayment', method: 'POST', template: '/v1/orgs/{org}/payments', calls: call('billing', 'RecordPayment') },
+  // The fan-out lab (on with LAB=on): `?n=` parallel calls of one cheap read, to measure tail amplification.
+  { id: 'labFanout', method: 'GET', template: '/v1/lab/fanout', calls: call('account', 'ListPlans'), lab: true },
 ];
 
 /** Every edge of the synchronous call graph (gateway included). */

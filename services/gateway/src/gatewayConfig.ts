@@ -9,6 +9,8 @@ export interface GatewayConfig {
   routeBudgets: Record<string, number>;
   /** Largest request body accepted, in bytes (MAX_BODY_BYTES, default 64 KiB). */
   maxBodyBytes: number;
+  /** Serve the lab routes (LAB=on; default off). */
+  lab: boolean;
 }
 
 const ROUTE_IDS = new Set(ROUTES.map((r) => r.id));
@@ -27,5 +29,6 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     requestBudgetMs: env.int('REQUEST_BUDGET_MS', 1000, { min: 1, max: 120_000 }),
     routeBudgets: env.json('ROUTE_BUDGETS', {}, parseRouteBudgets),
     maxBodyBytes: env.int('MAX_BODY_BYTES', 65_536, { min: 1, max: 10 * 1024 * 1024 }),
+    lab: env.bool('LAB', false),
   };
 }

@@ -39,7 +39,7 @@ export interface GatewayServer {
  * id, and answers every error as JSON `{code, message, details}`.
  */
 export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
-  const router = new Router(ROUTES);
+  const router = new Router(ROUTES.filter((r) => opts.config.lab || !r.lab));
   let draining = false;
   let inFlight = 0;
   const server = createServer((req, res) => {

@@ -5,6 +5,10 @@ import type { BillingClient } from './clients/billingClient';
 import type { ProfileClient } from './clients/profileClient';
 import type { RegistryClient } from './clients/registryClient';
 import { Fields, queryInt } from './http/fields';
+import { HttpError } from './http/httpError';
+
+/** Most parallel calls one fan-out lab request may make. */
+export const MAX_FANOUT = 16;
 
 /** What a route handler gets from the HTTP layer. */
 export interface RouteInput {
@@ -82,6 +86,13 @@ export function routeHandlers(c: Clients): Record<string, RouteHandler> {
     listApis: async ({ params, query, ctx }) => ok(await c.registry.listApis(params.org!, queryInt(query, 'pageSize'), query.get('pageToken') ?? '', ctx)),
     getApi: async ({ params, ctx }) => ok(await c.registry.getApi(params.org!, params.api!, ctx)),
     getUsage: async ({ params, ctx }) => ok(await c.billing.usage(params.org!, ctx)),
+    labFanout: async ({ query, ctx }) => {
+      const n = queryInt(query, 'n') || 1;
+      if (n > MAX_FANOUT) throw new HttpError(400, 'INVALID_ARGUMENT', `n: at most ${MAX_FANOUT}`, { field: 'n' });
+      const started = performance.now();
+      await Promise.all(Array.from({ length: n }, () => c.account.plans(ctx)));
+      return ok({ n, ms: Math.round((performance.now() - started) * 10) / 10 });
+    },
     recordPayment: async ({ params, body, idempotencyKey, ctx }) =>
       created(await c.billing.recordPayment(params.org!, body.integer('amountCents'), body.boolean('succeeded'), idempotencyKey, ctx)),
   };

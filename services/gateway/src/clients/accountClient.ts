@@ -10,6 +10,11 @@ export class AccountClient {
     return account.CreateOrganizationResponse.toJSON(await this.ds.createOrganization({ name, plan, idempotencyKey }, ctx));
   }
 
+  /** One cheap read (the plan list), for the fan-out lab. */
+  async plans(ctx: CallContext): Promise<number> {
+    return (await this.ds.listPlans({}, ctx)).plans.length;
+  }
+
   async get(orgId: string, ctx: CallContext): Promise<unknown> {
     return account.GetOrganizationResponse.toJSON(await this.ds.getOrganization({ orgId }, ctx));
   }
