@@ -27,6 +27,8 @@ export interface CommonConfig {
   /** How long idempotency-key results are kept, in ms. Default 24 h. */
   idempotencyTtlMs: number;
   faults: { enabled: boolean; rulesJson: string; token: string | undefined };
+  /** Prometheus metrics (METRICS=on, the default); off only to measure what they cost. */
+  metrics: boolean;
 }
 
 /** Reads the settings shared by all services. */
@@ -47,6 +49,7 @@ export function readCommonConfig(env: EnvReader, service: ServiceName): CommonCo
     resilience: env.oneOf('RESILIENCE', RESILIENCE_MODES, 'code'),
     idempotencyTtlMs: env.int('IDEMPOTENCY_TTL_MS', 86_400_000, { min: 1000 }),
     faults: { enabled: faultsEnabled, rulesJson: env.string('FAULT_RULES', '[]'), token },
+    metrics: env.bool('METRICS', true),
   };
   if (faultsEnabled && token === undefined) {
     // Fault control is powerful: refuse to start it without a token.

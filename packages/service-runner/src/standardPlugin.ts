@@ -1,6 +1,6 @@
 import { FaultInjector, faultAdminService, faultInterceptor, type FaultObserver } from '@govrnanza/faults';
 import { faults } from '@govrnanza/contracts';
-import type { BreakerState, ResilienceEvents } from '@govrnanza/resilience';
+import { NO_EVENTS, type BreakerState, type ResilienceEvents } from '@govrnanza/resilience';
 import type { Logger, ServedService } from '@govrnanza/runtime';
 import {
   clientMetricsInterceptor,
@@ -29,11 +29,12 @@ export function standardPlugin(): BackendPlugin {
   let metrics: Metrics | undefined;
   let injector: FaultInjector | undefined;
   let log: Logger | undefined;
+  let metricsOn = true;
   const m = (): Metrics => {
     if (!metrics) throw new Error('standard plugin used before start');
     return metrics;
   };
-  return {
+  const plugin: BackendPlugin = {
     async start(config: ServiceConfig, logger: Logger) {
       log = logger;
       metrics = createMetrics(config.service);
@@ -41,6 +42,11 @@ export function standardPlugin(): BackendPlugin {
         injector = new FaultInjector(config.service);
         const n = injector.setRules(config.faults.rulesJson);
         logger.warn({ rules: injector.rulesJson(), active: n }, 'fault injection enabled');
+      }
+      metricsOn = config.metrics;
+      if (!metricsOn) {
+        logger.warn('metrics off (METRICS=off)');
+        return { name: 'telemetry', stop: () => shutdownTracing() };
       }
       const server = await startMetricsServer({ host: config.host, port: config.metricsPort, registry: metrics.registry });
       logger.info({ port: server.port }, 'metrics listening');
@@ -50,20 +56,20 @@ export function standardPlugin(): BackendPlugin {
     serverInterceptors() {
       const observe: FaultObserver = (path, kind, detail) => {
         const method = path.slice(path.lastIndexOf('/') + 1);
-        m().recordFaultInjected(method, kind);
+        if (metricsOn) m().recordFaultInjected(method, kind);
         spanEvent('fault.injected', { 'fault.kind': kind, ...(detail.delayMs !== undefined ? { 'fault.delay_ms': detail.delayMs } : {}), ...(detail.code !== undefined ? { 'fault.code': detail.code } : {}) });
         log?.warn({ method, kind, ...detail }, 'fault injected');
       };
-      return [serverMetricsInterceptor(m()), ...(injector ? [faultInterceptor(injector, observe)] : [])];
+      return [...(metricsOn ? [serverMetricsInterceptor(m())] : []), ...(injector ? [faultInterceptor(injector, observe)] : [])];
     },
     clientInterceptors(downstream: BackendName) {
-      return [clientMetricsInterceptor(m(), downstream)];
+      return metricsOn ? [clientMetricsInterceptor(m(), downstream)] : [];
     },
     events(_caller: string, downstream: BackendName) {
-      return metricsEvents(m(), downstream);
+      return metricsOn ? metricsEvents(m(), downstream) : NO_EVENTS;
     },
     httpObserver() {
-      return { observe: (route, method, status, seconds) => m().recordHttpRequest(route, method, status, seconds) };
+      return { observe: (route, method, status, seconds) => (metricsOn ? m().recordHttpRequest(route, method, status, seconds) : undefined) };
     },
     services(config: ServiceConfig, logger: Logger): ServedService[] {
       if (!injector || !config.faults.token) return [];
@@ -71,6 +77,7 @@ export function standardPlugin(): BackendPlugin {
       return [{ name: FAULT_ADMIN, definition: faults.FaultAdminServiceService, implementation, internal: true }];
     },
   };
+  return plugin;
 }
 
 /** Resilience events as metrics and span events. */
