@@ -1,13 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects, run one after the other by `npm test`: unit tests (in-process,
+// some timing-sensitive, e.g. the load generator's rate tests) never share the
+// two cores with the system tests, which start the services as processes.
 export default defineConfig({
   test: {
-    include: ['packages/**/*.test.ts', 'services/**/*.test.ts', 'tools/**/*.test.ts', 'tests/**/*.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // Cross-process suites start real services on ephemeral ports; two cores
-    // cannot run many of them at once without distorting their timings.
+    hookTimeout: 90_000,
     maxWorkers: 2,
-    fileParallelism: true,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['packages/**/*.test.ts', 'services/**/*.test.ts', 'tools/**/*.test.ts'] } },
+      { extends: true, test: { name: 'system', include: ['tests/**/*.test.ts'] } },
+    ],
   },
 });
