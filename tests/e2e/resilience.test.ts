@@ -45,6 +45,18 @@ describe('resilience in code (RESILIENCE=code), faults injected at run time', ()
     await cleanup?.();
   });
 
+  it('keeps data in Redis across a restart of every back-end', async () => {
+    for (const s of ['account', 'profile', 'registry', 'billing'] as const) {
+      expect(await sys.kill(s)).toBe(0);
+      await sys.restart(s);
+    }
+    const res = await call(sys.gatewayUrl, 'GET', apiPath);
+    expect(res.status).toBe(200);
+    expect(res.body.api.technicalOwner.name).toBe('Ada Lovelace');
+    const usage = await call(sys.gatewayUrl, 'GET', `/v1/orgs/${ids.orgId}/usage`);
+    expect(usage.body.usage).toMatchObject({ users: 2, domains: 1, subdomains: 1, apis: 1 });
+  }, 60_000);
+
   it('profile delayed 5 s: GET api answers 200 within the budget, owners without details, degraded says why', async () => {
     await setFaultRules(sys.address('profile'), TOKEN, [{ service: 'profile', method: 'BatchGetProfiles', delayMs: 5000 }]);
     try {
