@@ -8,7 +8,8 @@ export type RouteRequest = [method: string, path: string, body?: unknown];
 
 /**
  * A valid request for every gateway route, by route id (see ROUTES in
- * @govrnanza/topology), against an organisation seeded by `seedOrg`. Creates
+ * @govrnanza/topology; lab routes need the gateway started with LAB=on),
+ * against an organisation seeded by `seedOrg`. Creates
  * use fresh names, so an organisation on a plan without limits takes any
  * number of them. Payments alternate failed (billing freezes the org) and
  * succeeded (it unfreezes it), so both conditional calls to account happen.
@@ -29,6 +30,7 @@ export function routeRequests(): Record<string, (ids: SeededIds) => RouteRequest
     listApis: (i) => ['GET', `/v1/orgs/${i.orgId}/apis`],
     getApi: (i) => ['GET', `/v1/orgs/${i.orgId}/apis/${i.apiId}`],
     getUsage: (i) => ['GET', `/v1/orgs/${i.orgId}/usage`],
+    labFanout: () => ['GET', '/v1/lab/fanout?n=3'],
     recordPayment: (i) => ['POST', `/v1/orgs/${i.orgId}/payments`, { amountCents: 100, succeeded: (succeeded = !succeeded) }],
   };
 }

@@ -17,39 +17,41 @@ export interface MetricSpec {
   onFailureOnly?: boolean;
 }
 
-const SERVER = ['service', 'grpc_service', 'grpc_method', 'grpc_type'];
-const CLIENT = ['service', 'downstream', 'grpc_service', 'grpc_method', 'grpc_type'];
+import { LATENCY_BUCKETS_SECONDS, METRIC_CATALOG } from '@govrnanza/telemetry';
 
 /** Histogram bucket upper bounds in seconds, shared by every latency histogram. */
-export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+export const LATENCY_BUCKETS = LATENCY_BUCKETS_SECONDS;
 
-export const METRICS: Readonly<Record<string, MetricSpec>> = {
-  grpc_server_started_total: { type: 'counter', labels: SERVER },
-  grpc_server_handled_total: { type: 'counter', labels: [...SERVER, 'grpc_code'] },
-  grpc_server_handling_seconds: { type: 'histogram', labels: SERVER },
-  grpc_client_started_total: { type: 'counter', labels: CLIENT },
-  grpc_client_handled_total: { type: 'counter', labels: [...CLIENT, 'grpc_code'] },
-  grpc_client_handling_seconds: { type: 'histogram', labels: CLIENT },
-  govrnanza_client_calls_total: { type: 'counter', labels: ['service', 'downstream', 'grpc_method', 'grpc_code'] },
-  govrnanza_client_call_seconds: { type: 'histogram', labels: ['service', 'downstream', 'grpc_method'] },
-  govrnanza_client_retries_total: { type: 'counter', labels: ['service', 'downstream', 'grpc_method'], onFailureOnly: true },
-  govrnanza_client_hedges_total: { type: 'counter', labels: ['service', 'downstream', 'grpc_method'], onFailureOnly: true },
-  govrnanza_retry_budget_exhausted_total: { type: 'counter', labels: ['service', 'downstream'], onFailureOnly: true },
-  govrnanza_circuit_breaker_state: { type: 'gauge', labels: ['service', 'downstream'], onFailureOnly: true },
-  govrnanza_circuit_breaker_transitions_total: { type: 'counter', labels: ['service', 'downstream', 'state'], onFailureOnly: true },
-  govrnanza_bulkhead_rejections_total: { type: 'counter', labels: ['service', 'downstream'], onFailureOnly: true },
-  govrnanza_fallbacks_total: { type: 'counter', labels: ['service', 'downstream', 'part', 'reason'], onFailureOnly: true },
-  govrnanza_fail_open_decisions_total: { type: 'counter', labels: ['service', 'downstream', 'decision'], onFailureOnly: true },
-  govrnanza_client_deadline_exceeded_total: { type: 'counter', labels: ['service', 'downstream', 'grpc_method'], onFailureOnly: true },
-  govrnanza_client_budget_left_seconds: { type: 'histogram', labels: ['service', 'downstream', 'grpc_method'] },
-  govrnanza_faults_injected_total: { type: 'counter', labels: ['service', 'grpc_method', 'kind'], onFailureOnly: true },
-  http_server_requests_total: { type: 'counter', labels: ['service', 'route', 'method', 'code'] },
-  http_server_request_duration_seconds: { type: 'histogram', labels: ['service', 'route', 'method'] },
-  // prom-client default metrics used by the dashboards.
+/**
+ * Families whose series appear only once something went wrong. The breaker
+ * state gauge is not among them: every client sets it to 0 when it is built.
+ */
+const ON_FAILURE_ONLY = new Set([
+  'govrnanza_client_retries_total',
+  'govrnanza_client_hedges_total',
+  'govrnanza_retry_budget_exhausted_total',
+  'govrnanza_circuit_breaker_transitions_total',
+  'govrnanza_bulkhead_rejections_total',
+  'govrnanza_fallbacks_total',
+  'govrnanza_fail_open_decisions_total',
+  'govrnanza_client_deadline_exceeded_total',
+  'govrnanza_faults_injected_total',
+]);
+
+/** prom-client default metrics the dashboards use (every series carries `service`). */
+const RUNTIME: Record<string, MetricSpec> = {
   process_cpu_seconds_total: { type: 'counter', labels: ['service'] },
   process_resident_memory_bytes: { type: 'gauge', labels: ['service'] },
   nodejs_heap_size_used_bytes: { type: 'gauge', labels: ['service'] },
   nodejs_eventloop_lag_p99_seconds: { type: 'gauge', labels: ['service'] },
+};
+
+/** The documented metrics, from the telemetry package's catalog (one list, two uses). */
+export const METRICS: Readonly<Record<string, MetricSpec>> = {
+  ...Object.fromEntries(
+    METRIC_CATALOG.map((m) => [m.name, { type: m.type, labels: [...m.labelNames], ...(ON_FAILURE_ONLY.has(m.name) ? { onFailureOnly: true } : {}) }]),
+  ),
+  ...RUNTIME,
 };
 
 /** The series names a metric exposes (`_bucket`, `_sum`, `_count` for a histogram). */

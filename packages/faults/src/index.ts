@@ -1,5 +1,5 @@
 export * from './faultAdmin';
 export * from './faultInjector';
-export * from './faultInterceptor';
+export * from './faultHandler';
 export * from './faultRule';
 export * from './latencyDistribution';

@@ -1,4 +1,4 @@
-import { FaultInjector, faultAdminService, faultInterceptor, type FaultObserver } from '@govrnanza/faults';
+import { FaultInjector, faultAdminService, faultHandlerWrapper, type FaultObserver } from '@govrnanza/faults';
 import { faults } from '@govrnanza/contracts';
 import { NO_EVENTS, type BreakerState, type ResilienceEvents } from '@govrnanza/resilience';
 import type { Logger, ServedService } from '@govrnanza/runtime';
@@ -21,9 +21,9 @@ const FAULT_ADMIN = 'govrnanza.faults.v1.FaultAdminService';
  * What every Govrnanza process gets: Prometheus metrics on METRICS_PORT
  * (server and per-attempt client interceptors, resilience events, HTTP RED
  * for the gateway), span events for resilience decisions, and — when
- * FAULTS=on — the fault interceptor and its admin RPC. The metrics
- * interceptor runs before the fault interceptor so injected faults are
- * measured like real ones.
+ * FAULTS=on — fault injection around each handler and its admin RPC. The
+ * metrics interceptor sits outside the faulted handler, so injected faults
+ * are measured like real ones.
  */
 export function standardPlugin(): BackendPlugin {
   let metrics: Metrics | undefined;
@@ -54,13 +54,17 @@ export function standardPlugin(): BackendPlugin {
       return { name: 'telemetry', stop: async () => (await server.close(), await shutdownTracing()) };
     },
     serverInterceptors() {
-      const observe: FaultObserver = (path, kind, detail) => {
-        const method = path.slice(path.lastIndexOf('/') + 1);
+      return metricsOn ? [serverMetricsInterceptor(m())] : [];
+    },
+    wrapHandler(path, handler) {
+      if (!injector) return handler;
+      const observe: FaultObserver = (p, kind, detail) => {
+        const method = p.slice(p.lastIndexOf('/') + 1);
         if (metricsOn) m().recordFaultInjected(method, kind);
         spanEvent('fault.injected', { 'fault.kind': kind, ...(detail.delayMs !== undefined ? { 'fault.delay_ms': detail.delayMs } : {}), ...(detail.code !== undefined ? { 'fault.code': detail.code } : {}) });
         log?.warn({ method, kind, ...detail }, 'fault injected');
       };
-      return [...(metricsOn ? [serverMetricsInterceptor(m())] : []), ...(injector ? [faultInterceptor(injector, observe)] : [])];
+      return faultHandlerWrapper(injector, observe)(path, handler);
     },
     clientInterceptors(downstream: BackendName) {
       return metricsOn ? [clientMetricsInterceptor(m(), downstream)] : [];

@@ -1,4 +1,4 @@
-import type { Interceptor, ServerInterceptor } from '@grpc/grpc-js';
+import type { handleUnaryCall, Interceptor, ServerInterceptor, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { createDownstream, NO_EVENTS, type Downstream, type ResilienceEvents } from '@govrnanza/resilience';
 import { createLogger, readConfig, runMain, startGrpcServer, type EnvReader, type Logger, type ServedService, type Stopper } from '@govrnanza/runtime';
 import { openStorage, redactUrl, type StorageBackend } from '@govrnanza/storage';
@@ -32,6 +32,8 @@ export interface BackendPlugin {
   /** Client interceptors, run on every attempt to `downstream`. */
   clientInterceptors?(downstream: BackendName): Interceptor[];
   events?(caller: string, downstream: BackendName): ResilienceEvents;
+  /** Wraps each unary handler of the domain services (fault injection). */
+  wrapHandler?(path: string, handler: handleUnaryCall<unknown, unknown>): handleUnaryCall<unknown, unknown>;
   /** Records each HTTP request the gateway answers. */
   httpObserver?(): { observe(route: string, method: string, status: number, seconds: number): void };
   /** Extra gRPC services (e.g. fault admin). */
@@ -89,7 +91,8 @@ export async function startBackend<C>(mod: BackendModule<C>, plugins: BackendPlu
       return client;
     },
   };
-  const services = [...(await mod.start(ctx)), ...plugins.flatMap((p) => p.services?.(config, log) ?? [])];
+  const domain = (await mod.start(ctx)).map((s) => ({ ...s, implementation: wrapHandlers(s.definition, s.implementation, plugins) }));
+  const services = [...domain, ...plugins.flatMap((p) => p.services?.(config, log) ?? [])];
   const server = await startGrpcServer({
     host: config.host,
     port: config.port,
@@ -112,6 +115,18 @@ export async function startBackend<C>(mod: BackendModule<C>, plugins: BackendPlu
       for (const s of stoppers) await s.stop();
     },
   };
+}
+
+/** Applies every plugin's handler wrapper to each method of a service. */
+function wrapHandlers(definition: ServiceDefinition, implementation: UntypedServiceImplementation, plugins: BackendPlugin[]): UntypedServiceImplementation {
+  const wrappers = plugins.flatMap((p) => (p.wrapHandler ? [p.wrapHandler.bind(p)] : []));
+  if (wrappers.length === 0) return implementation;
+  const out: UntypedServiceImplementation = {};
+  for (const [key, handler] of Object.entries(implementation)) {
+    const path = (definition[key] as { path: string }).path;
+    out[key] = wrappers.reduce((h, wrap) => wrap(path, h as handleUnaryCall<unknown, unknown>), handler);
+  }
+  return out;
 }
 
 /** One ResilienceEvents that forwards to several. */
