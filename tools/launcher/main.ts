@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { START_ORDER, SERVICES } from '@govrnanza/topology';
+import { startLocalPrometheus } from './prometheus';
 import { startSystem } from './system';
 
 const HELP = `npm start [-- options]
@@ -24,7 +25,6 @@ async function main(): Promise<void> {
   const system = await startSystem({ onLine: values.quiet ? undefined : (_, line) => process.stdout.write(`${line}\n`) });
   const stoppers: (() => Promise<void>)[] = [];
   if (values.prometheus) {
-    const { startLocalPrometheus } = await import('./prometheus');
     const prom = await startLocalPrometheus(system.endpoints);
     stoppers.push(prom.stop);
   }
