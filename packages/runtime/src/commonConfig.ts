@@ -27,6 +27,8 @@ export interface CommonConfig {
   /** How long idempotency-key results are kept, in ms. Default 24 h. */
   idempotencyTtlMs: number;
   faults: { enabled: boolean; rulesJson: string; token: string | undefined };
+  /** How often the health status re-checks the store, in ms. Default 5000. */
+  healthCheckIntervalMs: number;
   /** Prometheus metrics (METRICS=on, the default); off only to measure what they cost. */
   metrics: boolean;
 }
@@ -50,6 +52,7 @@ export function readCommonConfig(env: EnvReader, service: ServiceName): CommonCo
     idempotencyTtlMs: env.int('IDEMPOTENCY_TTL_MS', 86_400_000, { min: 1000 }),
     faults: { enabled: faultsEnabled, rulesJson: env.string('FAULT_RULES', '[]'), token },
     metrics: env.bool('METRICS', true),
+    healthCheckIntervalMs: env.int('HEALTH_CHECK_INTERVAL_MS', 5000, { min: 100, max: 600_000 }),
   };
   if (faultsEnabled && token === undefined) {
     // Fault control is powerful: refuse to start it without a token.

@@ -29,6 +29,8 @@ export interface RunningGrpcServer {
   /** The bound port (useful when 0 was asked). */
   port: number;
   health: HealthImplementation;
+  /** Reports every served service SERVING or NOT_SERVING (e.g. when its store is unreachable). */
+  setServing(serving: boolean): void;
   /**
    * Graceful stop: reports NOT_SERVING, stops accepting calls, lets in-flight
    * calls finish for up to `graceMs`, then cancels what is left.
@@ -54,7 +56,13 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   for (const n of ['', ...names]) health.setStatus(n, 'SERVING');
   opts.log.info({ host: opts.host, port, services: names }, 'grpc server listening');
 
+  let stopping = false;
+  const setServing = (serving: boolean): void => {
+    if (stopping) return;
+    for (const n of ['', ...names]) health.setStatus(n, serving ? 'SERVING' : 'NOT_SERVING');
+  };
   const stop = async (graceMs: number): Promise<void> => {
+    stopping = true;
     for (const n of ['', ...names]) health.setStatus(n, 'NOT_SERVING');
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -68,5 +76,5 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
       });
     });
   };
-  return { port, health, stop };
+  return { port, health, setServing, stop };
 }

@@ -39,7 +39,12 @@ export function implement<D extends ServiceDefinition>(definition: D, handlers: 
 function adapt(path: string, handler: UnaryHandler<unknown, unknown>, log: Logger): handleUnaryCall<unknown, unknown> {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
     const controller = new AbortController();
-    call.once('cancelled', () => controller.abort(new ServiceError(status.CANCELLED, 'call cancelled by the caller')));
+    let answered = false;
+    // grpc-js emits 'cancelled' when the stream closes, after every call, answered or not:
+    // only a call still running is aborted (and only then is the error built).
+    call.once('cancelled', () => {
+      if (!answered) controller.abort(new ServiceError(status.CANCELLED, 'call cancelled by the caller'));
+    });
     const ctx = createCallContext({
       requestId: requestIdFrom(call.metadata.get('x-request-id')[0]),
       deadline: deadlineToEpochMs(call.getDeadline()),
@@ -48,8 +53,12 @@ function adapt(path: string, handler: UnaryHandler<unknown, unknown>, log: Logge
       method: path,
     });
     handler(call.request, ctx).then(
-      (response) => callback(null, response),
+      (response) => {
+        answered = true;
+        callback(null, response);
+      },
       (err: unknown) => {
+        answered = true;
         if (!(err instanceof ServiceError)) ctx.log.error({ err }, 'unhandled error');
         callback(toStatus(err));
       },

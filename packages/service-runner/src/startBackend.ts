@@ -100,7 +100,9 @@ export async function startBackend<C>(mod: BackendModule<C>, plugins: BackendPlu
     interceptors: plugins.flatMap((p) => p.serverInterceptors?.(mod.name) ?? []),
     log,
   });
+  const watch = watchStorage(storage, config.healthCheckIntervalMs, server.setServing, log);
   const stoppers: Stopper[] = [
+    { name: 'health', stop: async () => clearInterval(watch) },
     { name: 'grpc', stop: () => server.stop(config.shutdownGraceMs) },
     { name: 'downstreams', stop: async () => clients.forEach((c) => c.close()) },
     { name: 'storage', stop: () => storage.close() },
@@ -115,6 +117,31 @@ export async function startBackend<C>(mod: BackendModule<C>, plugins: BackendPlu
       for (const s of stoppers) await s.stop();
     },
   };
+}
+
+/**
+ * Health follows the store: a back-end whose Redis does not answer PING
+ * reports NOT_SERVING (so a load balancer or Kubernetes stops sending it
+ * traffic) until Redis answers again.
+ */
+function watchStorage(storage: StorageBackend, intervalMs: number, setServing: (serving: boolean) => void, log: Logger): NodeJS.Timeout {
+  let serving = true;
+  const timer = setInterval(() => {
+    storage.ping().then(
+      () => {
+        if (!serving) log.info('store reachable again: SERVING');
+        serving = true;
+        setServing(true);
+      },
+      (err: unknown) => {
+        if (serving) log.error({ err: (err as Error).message }, 'store unreachable: NOT_SERVING');
+        serving = false;
+        setServing(false);
+      },
+    );
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }
 
 /** Applies every plugin's handler wrapper to each method of a service. */

@@ -5,3 +5,4 @@ export * from './memoryCollection';
 export * from './pagination';
 export * from './redisCollection';
 export * from './storageBackend';
+export * from './storeUnavailable';

@@ -3,6 +3,7 @@ import type { Collection, StoredRecord } from './collection';
 import { MemoryIdempotencyStore, RedisIdempotencyStore, type IdempotencyStore } from './idempotencyStore';
 import { MemoryCollection } from './memoryCollection';
 import { RedisCollection } from './redisCollection';
+import { guardStore } from './storeUnavailable';
 
 /** Where a service keeps its data: collections and idempotency keys. */
 export interface StorageBackend {
@@ -45,8 +46,8 @@ export async function redisBackend(url: string, keyPrefix: string, connectTimeou
   }
   return {
     kind: 'redis',
-    collection: <T extends StoredRecord>(name: string) => new RedisCollection<T>(redis, name),
-    idempotency: new RedisIdempotencyStore(redis),
+    collection: <T extends StoredRecord>(name: string) => guardStore(new RedisCollection<T>(redis, name)),
+    idempotency: guardStore(new RedisIdempotencyStore(redis)),
     ping: async () => {
       await redis.ping();
     },
