@@ -5,7 +5,7 @@
  * consistent dev environment in each scenario (plain, --mesh, --mesh
  * --mode=both): every object applied once, an image for every image the
  * manifests run, every object in exactly one resource, dependencies that
- * exist, the port-forwards docs/cluster.md promises, one chaos button per
+ * exist, the port-forwards the README's cluster section promises, one chaos button per
  * shipped experiment, and only paths that exist.
  *
  * Needs python3 (support/tiltfile_harness.py runs the Tiltfile); without it
@@ -96,9 +96,9 @@ function selects(selector: string, o: K8sObject): boolean {
   );
 }
 
-/** The ports docs/cluster.md says open on localhost ("What opens where"), with their description. */
+/** The ports the README's cluster section says open on localhost ("What opens where"), with their description. */
 function documentedPorts(): Map<number, string> {
-  const section = read('docs/cluster.md').split('What opens where:')[1]!.split('\n\n')[1]!;
+  const section = read('README.md').split('What opens where:')[1]!.split('\n\n')[1]!;
   return new Map([...section.matchAll(/^\| http:\/\/localhost:(\d+) \| (.*) \|$/gm)].map((m) => [Number(m[1]), m[2]!]));
 }
 
@@ -247,7 +247,7 @@ describe.each(SCENARIOS)('Tiltfile, $title', (s) => {
     }
   });
 
-  it('forwards the ports docs/cluster.md promises, each to a port its workload listens on', () => {
+  it('forwards the ports the README cluster section promises, each to a port its workload listens on', () => {
     const promised: Record<string, number> = { gateway: 8080, grafana: 3000, jaeger: 16686, prometheus: 9090 };
     const forwards = new Map<number, { resource: string; remote: number }>();
     for (const c of run().k8s_resource) {
@@ -269,7 +269,7 @@ describe.each(SCENARIOS)('Tiltfile, $title', (s) => {
     const opened = [...forwards.keys(), ...(ingress ? [8081] : [])];
     for (const [port, what] of documentedPorts()) {
       if (s.entry === PLAIN && what.includes('--mesh')) continue;
-      expect(opened, `docs/cluster.md: localhost:${port} (${what})`).toContain(port);
+      expect(opened, `README: localhost:${port} (${what})`).toContain(port);
     }
   });
 
