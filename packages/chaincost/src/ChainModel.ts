@@ -18,6 +18,12 @@ export interface EdgeStats {
    * this edge. Default false.
    */
   inclusive?: boolean;
+  /**
+   * Share of calls the caller's own policies refuse before any attempt (an open
+   * circuit breaker, a full bulkhead), in [0, 1]: such a call fails at once
+   * (0 ms) and is never retried. Default 0.
+   */
+  rejectedRatio?: number;
 }
 
 /** Retries of a call, as a client policy makes them. */
@@ -32,6 +38,12 @@ export interface RetryPolicy {
   backoffMultiplier?: number;
   /** Whether an attempt that timed out is retried; default true. */
   retryOnTimeout?: boolean;
+  /**
+   * Share of the retries the policy would make that a retry budget lets
+   * through, in [0, 1], drawn independently per retry (timeouts included);
+   * default 1 (no budget).
+   */
+  budgetRatio?: number;
 }
 
 /** The client policy of one edge. */

@@ -18,12 +18,14 @@
  *   leave out its callee's downstream calls (modelled from the edges below)
  *   unless the edge is marked inclusive. Unmeasured edges are taken as ideal.
  * - Timeouts are per attempt; backoff is deterministic (no jitter); a timed-out
- *   attempt is retried unless the policy says otherwise.
+ *   attempt is retried unless the policy says otherwise. A retry budget lets a
+ *   fixed share of retries through, each drawn independently; calls refused by
+ *   the caller's breaker or bulkhead are a given share that fails at once.
  */
 export const CHAIN_COST_ASSUMPTIONS = `Chain-cost model assumptions:
 - Independence: every call's outcome and latency are independent of every other call's (fan-out calls and retry attempts included). Shared causes (a slow host, GC, a saturated pool) correlate them in reality, and the model then overstates fan-out tail amplification and retry benefit.
 - Stationarity: each edge behaves as it did when measured (same load and faults), and retries' extra load does not slow the callee.
 - Structure: calls in a stage run in parallel (the slowest sets the stage's time); stages run in series; a failed call without fallback fails its caller at once; a failed call with fallback (degrade, fail-open) does not, but its latency counts, capped by its timeout.
 - An edge's figures are its own hop's (its callee's downstream calls are modelled from the edges below) unless marked inclusive; unmeasured edges count as ideal (always ok, 0 ms).
-- Timeouts are per attempt; backoff is deterministic; timed-out attempts are retried unless the policy says otherwise.
+- Timeouts are per attempt; backoff is deterministic; timed-out attempts are retried unless the policy says otherwise; a retry budget lets a fixed share of retries through (each drawn independently); calls refused by the caller's breaker or bulkhead are a given share that fails at once.
 - Availability is exact (closed form) where one exists; latency quantiles come from a seeded Monte Carlo simulation over the measured histograms.`;

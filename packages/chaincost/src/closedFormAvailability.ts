@@ -8,7 +8,9 @@ import type { CompiledCall, CompiledNode } from './compileTree';
  * probability ρ, succeeds with probability a · (1 − ρᵏ) / (1 − ρ). With no
  * timeout, a = s · A(callee) and ρ = (1 − a) · r. With a timeout T on a call to
  * a leaf, a = F(T) · s and ρ = (1 − F(T)) · [timeouts retried] + F(T) · (1 − s) · r,
- * F being the hop's latency CDF. A timeout above a deeper subtree (or above a
+ * F being the hop's latency CDF. A retry budget letting a share b of retries
+ * through scales ρ by b; a share r of calls refused before any attempt scales
+ * the call's success by (1 − r). A timeout above a deeper subtree (or above a
  * callee with its own service time) needs the subtree's latency distribution:
  * undefined, left to Monte Carlo.
  */
@@ -32,9 +34,10 @@ function nodeAvailability(node: CompiledNode): number | undefined {
 function callAvailability(call: CompiledCall): number | undefined {
   const attempt = attemptOdds(call);
   if (!attempt) return undefined;
-  const { success: a, retryable: rho } = attempt;
+  const a = attempt.success;
+  const rho = attempt.retryable * call.budgetRatio;
   const k = call.maxAttempts;
-  return rho === 1 ? 0 : (a * (1 - rho ** k)) / (1 - rho);
+  return (1 - call.rejectedRatio) * (rho === 1 ? 0 : (a * (1 - rho ** k)) / (1 - rho));
 }
 
 /** Probabilities that one attempt succeeds, and that it fails retryably. */

@@ -14,6 +14,10 @@ export interface CompiledCall {
   maxAttempts: number;
   retryableRatio: number;
   retryOnTimeout: boolean;
+  /** Share of would-be retries the retry budget allows. */
+  budgetRatio: number;
+  /** Share of calls refused before any attempt (failing at once, never retried). */
+  rejectedRatio: number;
   /** Wait before attempt i + 2, ms. */
   backoffMs: number[];
 }
@@ -47,6 +51,8 @@ export function compileTree(tree: CallNode, model: ChainModel): { root: Compiled
           maxAttempts,
           retryableRatio: checked(`${e.key} retryableRatio`, retry?.retryableRatio ?? 1, 0, 1),
           retryOnTimeout: retry?.retryOnTimeout ?? true,
+          budgetRatio: checked(`${e.key} budgetRatio`, retry?.budgetRatio ?? 1, 0, 1),
+          rejectedRatio: checked(`${e.key} rejectedRatio`, stats?.rejectedRatio ?? 0, 0, 1),
           backoffMs: backoffs(retry?.backoffMs ?? 0, retry?.backoffMultiplier ?? 1, maxAttempts),
         };
       }),

@@ -151,3 +151,33 @@ describe('predictTree: closed forms and Monte Carlo', () => {
     expect(c.monteCarloAvailability).not.toBe(a.monteCarloAvailability);
   });
 });
+
+describe('predictTree: retry budget and refused calls', () => {
+  const leaf: CallNode = { service: 'a', method: 'M', stages: [[{ key: 'a->b.M', callee: { service: 'b', method: 'M', stages: [] } }]] };
+
+  it('a retry budget thins retries: success a · (1 − (ρb)ᵏ) / (1 − ρb)', () => {
+    const model: ChainModel = {
+      edges: { 'a->b.M': { successRatio: 0.5, latency: constantDistribution(10) } },
+      defaultPolicy: { retry: { maxAttempts: 3, budgetRatio: 0.2 } },
+    };
+    const p = predictTree(leaf, model, { trials: TRIALS });
+    const rho = 0.5 * 0.2;
+    const exact = (0.5 * (1 - rho ** 3)) / (1 - rho);
+    expect(p.availabilityMethod).toBe('closed-form');
+    expect(p.availability).toBeCloseTo(exact, 12);
+    expectWithinSampling(p.monteCarloAvailability, exact);
+  });
+
+  it('calls refused before any attempt fail at once and are not retried', () => {
+    const model: ChainModel = {
+      edges: { 'a->b.M': { successRatio: 1, latency: constantDistribution(10), rejectedRatio: 0.3 } },
+      defaultPolicy: { retry: { maxAttempts: 3 } },
+    };
+    const p = predictTree(leaf, model, { trials: TRIALS, latencyOf: 'all' });
+    expect(p.availability).toBeCloseTo(0.7, 12);
+    expectWithinSampling(p.monteCarloAvailability, 0.7);
+    expect(p.latencyMs.p50).toBe(10);
+    expect(p.latencyMs.mean).toBeCloseTo(7, 1);
+    expect(() => predictTree(leaf, { edges: { 'a->b.M': { rejectedRatio: 2 } } })).toThrow(/rejectedRatio must be a number in \[0, 1\]/);
+  });
+});

@@ -34,9 +34,12 @@ export function simulateRequest(node: CompiledNode, random: () => number): Simul
  * One call with its policy: each attempt takes the hop's latency plus the
  * callee's (unless the edge is inclusive) and succeeds when the hop and the
  * callee both do; an attempt slower than the timeout fails at the timeout.
- * Retryable failures are retried after the backoff, up to `maxAttempts`.
+ * Retryable failures are retried after the backoff, up to `maxAttempts`, each
+ * retry only if the retry budget lets it through. A call the caller's own
+ * policies refuse (open breaker, full bulkhead) fails at once.
  */
 export function simulateCall(call: CompiledCall, random: () => number): SimulatedOutcome {
+  if (call.rejectedRatio > 0 && random() < call.rejectedRatio) return { ok: false, latencyMs: 0 };
   let total = 0;
   for (let attempt = 1; ; attempt++) {
     let ms = call.latency ? call.latency.sample(random) : 0;
@@ -57,6 +60,7 @@ export function simulateCall(call: CompiledCall, random: () => number): Simulate
     total += ms;
     if (ok) return { ok: true, latencyMs: total };
     if (!retryable || attempt >= call.maxAttempts) return { ok: false, latencyMs: total };
+    if (call.budgetRatio < 1 && random() >= call.budgetRatio) return { ok: false, latencyMs: total };
     total += call.backoffMs[attempt - 1]!;
   }
 }

@@ -136,6 +136,28 @@ describe('createDownstream', () => {
     ds.close();
   });
 
+  it('while the half-open probe runs, other calls fail fast instead of waiting for it', async () => {
+    behaviour = () => ({ code: status.UNAVAILABLE });
+    const ds = createDownstream({
+      caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code',
+      policy: { ...fast, maxRetries: 0, breakerThreshold: 0.5, breakerWindowMs: 1_000, breakerMinRps: 1, breakerHalfOpenAfterMs: 100 },
+    });
+    for (let i = 0; i < 10; i++) await ds.getOrganization({ orgId: 'org_1' }, ctxWith(1_000)).catch(() => undefined);
+    expect(ds.breakerState).toBe('open');
+    behaviour = () => ({ delayMs: 200 }); // the downstream now answers, slowly
+    await new Promise((r) => setTimeout(r, 150));
+    const probe = ds.getOrganization({ orgId: 'org_1' }, ctxWith(1_000));
+    expect(ds.breakerState).toBe('half_open');
+    const started = Date.now();
+    const other = await ds.getOrganization({ orgId: 'org_1' }, ctxWith(1_000)).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(other).toBeInstanceOf(DependencyRejection);
+    expect((other as DependencyRejection).rejectedBy).toBe('circuit_open');
+    await probe;
+    expect(ds.breakerState).toBe('closed');
+    ds.close();
+  });
+
   it('sheds load with the bulkhead when limit and queue are full', async () => {
     behaviour = () => ({ delayMs: 200 });
     const { seen, events } = recorder();

@@ -72,7 +72,13 @@ export function buildPolicyStack(options: DownstreamPolicyOptions, events: Resil
 
   const stack: IPolicy = wrap(bulkheadPolicy, breaker, retryPolicy);
   return {
-    execute: (attempt, signal) => stack.execute(({ attempt: n, signal: s }: { attempt?: number; signal: AbortSignal }) => attempt(n ?? 0, s), signal),
+    execute: (attempt, signal) => {
+      // cockatiel makes calls that arrive while the breaker is half-open wait for
+      // the probe's outcome: against a hanging downstream every concurrent call is
+      // held as long as the probe runs. They fail fast instead, as while open.
+      if (breaker.state === CircuitState.HalfOpen) return Promise.reject(new BrokenCircuitError('circuit half-open: one probe at a time'));
+      return stack.execute(({ attempt: n, signal: s }: { attempt?: number; signal: AbortSignal }) => attempt(n ?? 0, s), signal);
+    },
     get breakerState() {
       return STATE[breaker.state];
     },
