@@ -1,7 +1,7 @@
 /**
  * `npm run experiment -- <name|file>`: runs a chaos experiment and writes
  * result.json, report.md and chart.svg. See `npm run experiment -- --help`
- * and docs/chaos.md.
+ * and README.md ("Chaos experiments").
  */
 import path from 'node:path';
 import { START_ORDER, type BackendName, type ServiceName } from '@govrnanza/topology';

@@ -4,7 +4,7 @@ import { parseDuration } from './duration';
 
 export const EXPERIMENT_USAGE = `npm run experiment -- <name|file.yaml> [options]
 
-Runs a chaos experiment (experiments/<name>.yaml, format in docs/chaos.md): for
+Runs a chaos experiment (experiments/<name>.yaml, format in README.md, "Chaos experiments"): for
 each variant, starts the system with the variant's environment, checks the
 steady state, injects the faults, measures under open-loop load, removes the
 faults, checks the steady state again, and predicts each route with the
