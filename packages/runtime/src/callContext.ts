@@ -25,13 +25,22 @@ export function deadlineToEpochMs(deadline: Date | number): number {
   return deadline instanceof Date ? deadline.getTime() : deadline;
 }
 
-/** Builds a CallContext whose logger is only created if a handler logs. */
-export function createCallContext(opts: { requestId: string; deadline: number; signal: AbortSignal; log: Logger; method: string }): CallContext {
+/**
+ * Builds a CallContext whose logger is only created if a handler logs. `signal`
+ * may be a function, then called on first use only: a handler that calls no
+ * one (most leaf handlers) never pays for an AbortController.
+ */
+export function createCallContext(opts: { requestId: string; deadline: number; signal: AbortSignal | (() => AbortSignal); log: Logger; method: string }): CallContext {
   let log: Logger | undefined;
+  let signal = typeof opts.signal === 'function' ? undefined : opts.signal;
+  const makeSignal = opts.signal;
   return {
     requestId: opts.requestId,
     deadline: opts.deadline,
-    signal: opts.signal,
+    get signal() {
+      signal ??= (makeSignal as () => AbortSignal)();
+      return signal;
+    },
     get log() {
       log ??= opts.log.child({ requestId: opts.requestId, method: opts.method });
       return log;

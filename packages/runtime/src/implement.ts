@@ -38,30 +38,44 @@ export function implement<D extends ServiceDefinition>(definition: D, handlers: 
 
 function adapt(path: string, handler: UnaryHandler<unknown, unknown>, log: Logger): handleUnaryCall<unknown, unknown> {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-    const controller = new AbortController();
-    let answered = false;
+    // Built on first use of ctx.signal only (see createCallContext).
+    let controller: AbortController | undefined;
+    let state: 'running' | 'answered' | 'cancelled' = 'running';
     // grpc-js emits 'cancelled' when the stream closes, after every call, answered or not:
     // only a call still running is aborted (and only then is the error built).
     call.once('cancelled', () => {
-      if (!answered) controller.abort(new ServiceError(status.CANCELLED, 'call cancelled by the caller'));
+      if (state !== 'running') return;
+      state = 'cancelled';
+      controller?.abort(cancelledByCaller());
     });
+    const signal = (): AbortSignal => {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (state === 'cancelled') controller.abort(cancelledByCaller());
+      }
+      return controller.signal;
+    };
     const ctx = createCallContext({
       requestId: requestIdFrom(call.metadata.get('x-request-id')[0]),
       deadline: deadlineToEpochMs(call.getDeadline()),
-      signal: controller.signal,
+      signal,
       log,
       method: path,
     });
     handler(call.request, ctx).then(
       (response) => {
-        answered = true;
+        state = 'answered';
         callback(null, response);
       },
       (err: unknown) => {
-        answered = true;
+        state = 'answered';
         if (!(err instanceof ServiceError)) ctx.log.error({ err }, 'unhandled error');
         callback(toStatus(err));
       },
     );
   };
+}
+
+function cancelledByCaller(): ServiceError {
+  return new ServiceError(status.CANCELLED, 'call cancelled by the caller');
 }

@@ -64,7 +64,14 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-let current: Tracing | undefined;
+/**
+ * The started tracing lives on the process, not in this module: in the
+ * esbuild bundles (tools/build.ts) the preload and each service carry their
+ * own copy of this module, and the service's `shutdownTracing` must find what
+ * the preload started, or the last batch of spans is lost at shutdown.
+ */
+const STARTED = Symbol.for('govrnanza.telemetry.tracing');
+const started = globalThis as { [STARTED]?: Tracing };
 
 /**
  * Starts the OpenTelemetry Node SDK: the one place it is built. It must run
@@ -78,7 +85,8 @@ let current: Tracing | undefined;
  * A second call returns the tracing already started.
  */
 export function startTracing(options: TracingOptions): Tracing {
-  if (current !== undefined) return current;
+  const running = started[STARTED];
+  if (running !== undefined) return running;
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
     resource: resourceFromAttributes({
@@ -97,8 +105,9 @@ export function startTracing(options: TracingOptions): Tracing {
   });
   sdk.start();
   let stopping: Promise<void> | undefined;
-  current = { shutdown: () => (stopping ??= sdk.shutdown().catch(warnExportFailed)) };
-  return current;
+  const tracing: Tracing = { shutdown: () => (stopping ??= sdk.shutdown().catch(warnExportFailed)) };
+  started[STARTED] = tracing;
+  return tracing;
 }
 
 /**
@@ -116,7 +125,7 @@ export function startTracingFromEnv(env: NodeJS.ProcessEnv): Tracing | undefined
 
 /** Flushes and stops the tracing started by `startTracing`, if any. Services call it last on shutdown. */
 export function shutdownTracing(): Promise<void> {
-  return current?.shutdown() ?? Promise.resolve();
+  return started[STARTED]?.shutdown() ?? Promise.resolve();
 }
 
 function warnExportFailed(err: unknown): void {

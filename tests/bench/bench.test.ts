@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BenchResult } from '../../tools/bench/benchResult';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+// The whole harness on a tiny configuration: bundles, bare and stack processes,
+// the span sink, the generator process, both loops, the JSON and Markdown. No
+// timing is asserted: this machine's speed is not what is under test.
+describe('npm run bench on a tiny configuration', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('measures bare and the traced stack on one hop and writes JSON and Markdown', () => {
+    const out = path.join(dir, 'result');
+    const args = ['--paths', 'one-hop', '--configs', 'tracing-100pct', '--rounds', '1', '--duration', '400ms', '--warmup', '100ms'];
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tools/bench.ts', ...args, '--concurrency', '4', '--rates', 'one-hop=50', '--max-wait', '0', '--out', out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+
+    const result = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as BenchResult;
+    expect(result.settings.configs).toEqual(['bare', 'tracing-100pct']);
+    expect(result.runs.map((r) => r.config).sort()).toEqual(['bare', 'tracing-100pct']);
+    for (const r of result.runs) {
+      expect(r.closed.report.requests.ok).toBeGreaterThan(0);
+      expect(r.closed.report.requests.failed).toBe(0);
+      expect(r.open.report.rateAsked).toBe(50);
+      expect(r.closed.cost.rssMaxBytes.account).toBeGreaterThan(0);
+      expect(Object.keys(r.closed.cost.serverCpuMs)).toEqual(['account']);
+    }
+    // Tracing really exports to the sink (at the latest when shutdown flushes the last batch); bare sends nothing.
+    expect(result.sessions.find((s) => s.config === 'tracing-100pct')!.sink.bytes).toBeGreaterThan(0);
+    expect(result.sessions.find((s) => s.config === 'bare')!.sink.bytes).toBe(0);
+
+    const summary = result.summaries.find((s) => s.config === 'tracing-100pct')!;
+    expect(summary.ratios?.throughput.median).toBeGreaterThan(0);
+    expect(result.targets.find((t) => t.name === 'three-hop throughput, tracing 100 %')?.met).toBeUndefined();
+
+    const markdown = readFileSync(`${out}.md`, 'utf8');
+    expect(markdown).toContain('| full stack, tracing 100 % |');
+    expect(markdown).toContain('× bare');
+    expect(markdown).toContain('#### RSS under load (MiB)');
+  }, 90_000);
+});

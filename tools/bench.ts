@@ -1,0 +1,53 @@
+/**
+ * `npm run bench -- …`: the cost of the stack against bare grpc-js on the
+ * same call paths, in one invocation, configurations interleaved over rounds.
+ * See `npm run bench -- --help` and docs/performance.md.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BENCH_USAGE, BenchUsageError, parseBenchArgs } from './bench/benchOptions';
+import { benchMarkdown } from './bench/benchMarkdown';
+import type { BenchResult } from './bench/benchResult';
+import { runBench } from './bench/runBench';
+
+async function main(argv: string[]): Promise<number> {
+  // `--render FILE.json`: the Markdown of a result written earlier (e.g. a .partial.json).
+  if (argv[0] === '--render' && argv[1]) {
+    console.log(benchMarkdown(JSON.parse(readFileSync(argv[1], 'utf8')) as BenchResult));
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseBenchArgs(argv);
+  } catch (err) {
+    if (!(err instanceof BenchUsageError)) throw err;
+    console.error(`bench: ${err.message}\n\n${BENCH_USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    console.log(BENCH_USAGE);
+    return 0;
+  }
+  const { options } = parsed;
+  const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
+  mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+  const partial = `${options.out}.partial.json`;
+  const result = await runBench(options, command, (line) => console.log(line), (sofar) => writeFileSync(partial, `${JSON.stringify(sofar, null, 2)}\n`));
+  rmSync(partial, { force: true });
+  const markdown = benchMarkdown(result);
+  writeFileSync(`${options.out}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(`${options.out}.md`, `${markdown}\n`);
+  console.log(`\n${markdown}\nwrote ${options.out}.json and ${options.out}.md`);
+  return 0;
+}
+
+// Exit through process.exit on Ctrl-C or SIGTERM, so the 'exit' hooks stop every process the bench started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,154 @@
+import { START_ORDER, type ServiceName } from '@govrnanza/topology';
+import type { BenchResult, ConfigSummary, Stat } from './benchResult';
+import { configNamed } from './configs';
+import { pathNamed } from './paths';
+import { stat } from './summarize';
+
+const int = (n: number): string => Math.round(n).toString();
+const ms = (n: number): string => (n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const ratio = (n: number): string => n.toFixed(2);
+
+/** `median (min–max)` when several rounds, else the value. */
+function spread(s: Stat | undefined, format: (n: number) => string): string {
+  if (!s || s.n === 0) return '–';
+  return s.n > 1 ? `${format(s.median)} (${format(s.min)}–${format(s.max)})` : format(s.median);
+}
+
+function notes(s: ConfigSummary): string {
+  const out: string[] = [];
+  if (s.generatorBound) out.push(`closed loop limited by the generator (${ratio(s.generatorCores.median)} cores)`);
+  if (s.fellBehind > 0) out.push(`generator fell behind in ${s.fellBehind} run(s)`);
+  if (s.failed > 0) out.push(`${s.failed} failed`);
+  if (s.exportBytesPerRequest.median > 0) out.push(`${int(s.exportBytesPerRequest.median)} B of spans/req exported`);
+  if (s.logLinesPerRequest.median >= 0.01) out.push(`${s.logLinesPerRequest.median.toFixed(2)} log lines/req`);
+  return out.join('; ');
+}
+
+function pathTable(result: BenchResult, path: ConfigSummary['path']): string[] {
+  const rows = result.summaries.filter((s) => s.path === path);
+  const rate = result.rates[path]?.rate;
+  const lines = [
+    `#### ${pathNamed(path).label}`,
+    '',
+    `Open loop at ${rate} req/s${result.rates[path]?.bareThroughput ? ` (${Math.round(result.settings.rateFraction * 100)} % of bare's calibrated saturation)` : ''}. ` +
+      'Server CPU: all the path\'s processes, per request, at saturation; capacity × bare = bare\'s server CPU per request ÷ this one\'s.',
+    '',
+    '| configuration | max throughput (req/s) | × bare | server CPU (µs/req) | capacity × bare | p50 (ms) | × bare | p99 (ms) | × bare | notes |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const s of rows) {
+    const r = s.ratios;
+    lines.push(
+      `| ${configNamed(s.config).label} | ${spread(s.throughput, int)} | ${r ? spread(r.throughput, ratio) : '1'} | ${spread(s.serverCpuUsPerRequest, int)} | ${r ? spread(r.capacity, ratio) : '1'} | ` +
+        `${spread(s.openP50Ms, ms)} | ${r ? spread(r.openP50, ratio) : '1'} | ${spread(s.openP99Ms, ms)} | ${r ? spread(r.openP99, ratio) : '1'} | ${notes(s)} |`,
+    );
+  }
+  return [...lines, ''];
+}
+
+function rssTable(result: BenchResult): string[] {
+  const services = START_ORDER.filter((s) => result.summaries.some((x) => x.rssMiB[s] !== undefined));
+  const lines = [
+    '#### RSS under load (MiB)',
+    '',
+    'Highest resident set size of each process during a configuration\'s runs (all paths), median over rounds.',
+    '',
+    `| configuration | ${services.join(' | ')} |`,
+    `| --- | ${services.map(() => '---:').join(' | ')} |`,
+  ];
+  for (const config of result.settings.configs) {
+    const mine = result.summaries.filter((s) => s.config === config);
+    if (mine.length === 0) continue;
+    const cell = (service: ServiceName): string => {
+      const perRound = result.runs
+        .filter((r) => r.config === config)
+        .reduce((acc, r) => {
+          const v = Math.max(r.closed.cost.rssMaxBytes[service] ?? 0, r.open.cost.rssMaxBytes[service] ?? 0) / 2 ** 20;
+          acc.set(r.round, Math.max(acc.get(r.round) ?? 0, v));
+          return acc;
+        }, new Map<number, number>());
+      const s = stat([...perRound.values()].filter((v) => v > 0));
+      return s.n === 0 ? '–' : int(s.median);
+    };
+    lines.push(`| ${configNamed(config).label} | ${services.map(cell).join(' | ')} |`);
+  }
+  return [...lines, ''];
+}
+
+function generatorTable(result: BenchResult): string[] {
+  const lines = [
+    '#### The generator and the machine at saturation',
+    '',
+    'The generator runs in its own process and shares the cores with the services; "other work" is machine-wide busy CPU not used by the bench\'s own processes.',
+    '',
+    '| path | configuration | generator (cores) | generator (µs/req) | other work (cores) |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const s of result.summaries) {
+    lines.push(`| ${s.path} | ${s.config} | ${spread(s.generatorCores, ratio)} | ${spread(s.generatorCpuUsPerRequest, int)} | ${spread(s.foreignCores, ratio)} |`);
+  }
+  return [...lines, ''];
+}
+
+function targetsTable(result: BenchResult): string[] {
+  const lines = ['#### Targets', '', '| target | measured | limit | met |', '| --- | ---: | --- | --- |'];
+  for (const t of result.targets) {
+    const value = t.value === undefined ? '–' : Number.isInteger(t.value) ? String(t.value) : t.value.toFixed(2);
+    const met = t.met === undefined ? 'not measured' : t.met ? 'yes' : 'no';
+    lines.push(`| ${t.name} | ${value} | ${t.limit} | ${met}${t.note ? ` — ${t.note}` : ''} |`);
+  }
+  return [...lines, ''];
+}
+
+function soakSection(result: BenchResult): string[] {
+  const soak = result.soak;
+  if (!soak) return [];
+  const lines = [
+    `#### Soak: ${configNamed(soak.config).label}, ${Math.round(soak.durationMs / 1000)} s`,
+    '',
+    `Open loop on ${Object.entries(soak.rates).map(([p, r]) => `${p} at ${r} req/s`).join(', ')} at once; growth compares the median RSS of the first tenth after a ${Math.round(soak.warmupMs / 1000)} s warm-up with the last tenth.`,
+    '',
+    '| process | RSS after warm-up (MiB) | RSS at end (MiB) | growth | slope after warm-up (MiB/min) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const s of soak.series) {
+    lines.push(`| ${s.service} | ${s.afterWarmupMiB.toFixed(1)} | ${s.finalMiB.toFixed(1)} | ${s.growthPct.toFixed(1)} % | ${s.slopeMiBPerMin.toFixed(2)} |`);
+  }
+  lines.push('', '| path | p50 (ms) | p99 (ms) | rate achieved | failed | generator fell behind |', '| --- | ---: | ---: | ---: | ---: | --- |');
+  for (const [path, r] of Object.entries(soak.load)) {
+    lines.push(`| ${path} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${r.rateAchieved.toFixed(0)} | ${r.requests.failed} | ${r.fellBehind ? r.fellBehindReasons.join('; ') : 'no'} |`);
+  }
+  return [...lines, ''];
+}
+
+/** How the result was produced: machine, settings, load. */
+function provenance(result: BenchResult): string[] {
+  const m = result.machine;
+  const la = (l: [number, number, number]): string => l.map((x) => x.toFixed(2)).join(' / ');
+  const waited = result.quiet.filter((q) => q.waitedMs > 1_500).length;
+  const remeasured = result.runs.filter((r) => r.attempts > 1).length;
+  const during = stat(result.runs.map((r) => r.closed.cost.foreignCpuMs / r.closed.cost.wallMs));
+  const foreign = stat(result.quiet.map((q) => q.foreignCores));
+  const s = result.settings;
+  return [
+    `Measured ${result.startedAt.slice(0, 16).replace('T', ' ')} UTC with \`${result.command}\` on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}.`,
+    result.soak
+      ? `Soak run (see below).`
+      : `${s.rounds} round(s), configurations interleaved and rotated each round; per path ${s.warmupMs / 1000} s warm-up, then ${s.durationMs / 1000} s closed loop at ${s.concurrency} workers and ${s.durationMs / 1000} s open loop (fixed arrivals, latency from the intended send time).`,
+    `Load average (1/5/15 min) at start ${la(result.loadAverageAtStart)}, at end ${la(result.loadAverageAtEnd)}; other work before each configuration: median ${foreign.median.toFixed(2)} cores (max ${foreign.max.toFixed(2)})${waited > 0 ? `; waited for quiet ${waited} time(s)` : ''}` +
+      (result.runs.length > 0 ? `; during the closed-loop runs: median ${during.median.toFixed(2)} cores (max ${during.max.toFixed(2)})${remeasured > 0 ? `; ${remeasured} path(s) measured again because other work disturbed them` : ''}.` : '.'),
+    '',
+  ];
+}
+
+/** The result as Markdown (headings from level 4, to sit under a document's own). */
+export function benchMarkdown(result: BenchResult): string {
+  return [
+    ...provenance(result),
+    ...result.settings.paths.filter(() => !result.soak).flatMap((p) => pathTable(result, p)),
+    ...(result.soak ? [] : rssTable(result)),
+    ...targetsTable(result),
+    ...(result.soak ? [] : generatorTable(result)),
+    ...soakSection(result),
+  ].join('\n');
+}

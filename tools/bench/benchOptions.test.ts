@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { BenchUsageError, parseBenchArgs, parseDuration } from './benchOptions';
+import { roundOrder } from './runBench';
+
+describe('bench options', () => {
+  it('has defaults for a full run and a tiny one', () => {
+    const full = parseBenchArgs([]);
+    expect(full).toMatchObject({ help: false, options: { rounds: 3, durationMs: 10_000, concurrency: 32, rateFraction: 0.5, soakMs: 0, soakConfig: 'tracing-1pct' } });
+    const quick = parseBenchArgs(['--quick']);
+    expect(quick).toMatchObject({ options: { rounds: 1, durationMs: 500 } });
+  });
+
+  it('always measures bare, in the documented order', () => {
+    const parsed = parseBenchArgs(['--configs', 'tracing-100pct,resilience', '--paths', 'three-hop']);
+    expect(parsed).toMatchObject({ options: { configs: ['bare', 'resilience', 'tracing-100pct'], paths: ['three-hop'], soakConfig: 'resilience' } });
+  });
+
+  it('reads durations and rates, and refuses what it does not know', () => {
+    expect(parseDuration('5m', 'x')).toBe(300_000);
+    expect(parseDuration('250ms', 'x')).toBe(250);
+    expect(parseDuration('2', 'x')).toBe(2_000);
+    expect(parseBenchArgs(['--rates', 'one-hop=800,fan-out=150'])).toMatchObject({ options: { rates: { 'one-hop': 800, 'fan-out': 150 } } });
+    expect(() => parseBenchArgs(['--paths', 'four-hop'])).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(['--rate-fraction', '1.5'])).toThrow(BenchUsageError);
+    expect(() => parseBenchArgs(['--duration', 'soon'])).toThrow(BenchUsageError);
+  });
+
+  it('rotates the configurations each round', () => {
+    expect(roundOrder(['a', 'b', 'c'], 1)).toEqual(['a', 'b', 'c']);
+    expect(roundOrder(['a', 'b', 'c'], 2)).toEqual(['b', 'c', 'a']);
+    expect(roundOrder(['a', 'b', 'c'], 4)).toEqual(['a', 'b', 'c']);
+  });
+});

@@ -1,0 +1,152 @@
+import { parseArgs } from 'node:util';
+import { CONFIG_NAMES, type ConfigName } from './configs';
+import { PATH_NAMES, type PathName } from './paths';
+
+/** Settings of one `npm run bench` invocation. Times in ms. */
+export interface BenchOptions {
+  rounds: number;
+  /** Length of each measured closed- and open-loop run. */
+  durationMs: number;
+  /** Unmeasured load before each path's runs (JIT, connections). */
+  warmupMs: number;
+  paths: PathName[];
+  configs: ConfigName[];
+  /** Closed-loop workers: enough to saturate. */
+  concurrency: number;
+  /** The open-loop rate as a fraction of the bare saturation throughput of each path. */
+  rateFraction: number;
+  /** Fixed open-loop rates per path (req/s), skipping calibration for those paths. */
+  rates: Partial<Record<PathName, number>>;
+  /** Output files: `<out>.json` and `<out>.md`. */
+  out: string;
+  /** Soak mode: run one configuration this long and follow each process's RSS; 0 = no soak. */
+  soakMs: number;
+  /** The configuration soaked: the first of --configs other than bare (in table order), else tracing-1pct. */
+  soakConfig: ConfigName;
+  /** Before each configuration, wait while other work uses more than this many cores. */
+  quietCores: number;
+  /** Wait at most this long for the machine to be quiet, then measure anyway (and say so). */
+  maxWaitMs: number;
+  quick: boolean;
+  /** Write a V8 CPU profile of every benchmarked process under this directory (one folder per session); unset: none. */
+  cpuProfDir?: string;
+}
+
+export class BenchUsageError extends Error {}
+
+export const BENCH_USAGE = `npm run bench -- [options]
+
+Runs the same call paths against the bare grpc-js reference and the stack in
+several configurations, interleaved (one configuration after the other, every
+round), and writes <out>.json and <out>.md with medians, spread and ratios to bare.
+
+  --quick                 tiny run (1 round, 0.5 s runs): checks that everything works
+  --rounds N              rounds (default 3)
+  --duration T            each measured run, e.g. 10s, 500ms (default 10s)
+  --warmup T              unmeasured load before each path (default 3s)
+  --paths a,b             ${PATH_NAMES.join(', ')} (default all)
+  --configs a,b           ${CONFIG_NAMES.join(', ')} (default all; bare is always added)
+  --concurrency N         closed-loop workers (default 32)
+  --rate-fraction F       open-loop rate = F × bare saturation throughput (default 0.5)
+  --rates p=R,…           fixed open-loop rates in req/s, e.g. three-hop=800 (skips calibration)
+  --out PATH              output prefix (default bench/results/latest)
+  --soak T                soak mode: one configuration (the first of --configs that is not
+                          bare, default tracing-1pct) under open-loop load on every path for T
+                          (e.g. 5m), RSS of each process followed over time
+  --quiet-cores C         wait while other work uses more than C cores (default 0.3)
+  --max-wait T            wait at most T for quiet, then measure anyway (default 5m)
+  --cpu-prof DIR          write a CPU profile of every benchmarked process under DIR
+                          (summarize with tools/bench/profileSummary.ts); profiling slows
+                          every process, so figures of such a run are not comparable
+  --render FILE.json      print the Markdown of a result written earlier (e.g. <out>.partial.json)
+  --help`;
+
+/** Parses `10s`, `500ms`, `5m`; a bare number is seconds. */
+export function parseDuration(text: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw new BenchUsageError(`${what}: expected a duration like 10s, 500ms or 5m, got "${text}"`);
+  const n = Number(m[1]);
+  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+}
+
+function list<T extends string>(text: string | undefined, known: readonly T[], what: string): T[] | undefined {
+  if (text === undefined) return undefined;
+  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const i of items) if (!known.includes(i as T)) throw new BenchUsageError(`${what}: unknown "${i}" (known: ${known.join(', ')})`);
+  if (items.length === 0) throw new BenchUsageError(`${what}: empty list`);
+  return known.filter((k) => items.includes(k));
+}
+
+function positive(text: string | undefined, fallback: number, what: string, integer = true): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new BenchUsageError(`${what}: expected a positive ${integer ? 'integer' : 'number'}, got "${text}"`);
+  return n;
+}
+
+function parseRates(text: string | undefined): Partial<Record<PathName, number>> {
+  const rates: Partial<Record<PathName, number>> = {};
+  for (const part of (text ?? '').split(',').filter(Boolean)) {
+    const [name, value] = part.split('=');
+    const [path] = list(name, PATH_NAMES, '--rates') ?? [];
+    rates[path!] = positive(value, 0, `--rates ${name}`, false);
+  }
+  return rates;
+}
+
+/** Parses the command line; `help: true` when --help was asked. */
+export function parseBenchArgs(argv: string[]): { help: true } | { help: false; options: BenchOptions } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        quick: { type: 'boolean' },
+        rounds: { type: 'string' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        paths: { type: 'string' },
+        configs: { type: 'string' },
+        concurrency: { type: 'string' },
+        'rate-fraction': { type: 'string' },
+        rates: { type: 'string' },
+        out: { type: 'string' },
+        soak: { type: 'string' },
+        'quiet-cores': { type: 'string' },
+        'max-wait': { type: 'string' },
+        'cpu-prof': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }).values;
+  } catch (err) {
+    throw new BenchUsageError((err as Error).message);
+  }
+  if (parsed.help) return { help: true };
+  const quick = parsed.quick ?? false;
+  const asked = list(parsed.configs, CONFIG_NAMES, '--configs');
+  const configs = asked ?? [...CONFIG_NAMES];
+  const rateFraction = positive(parsed['rate-fraction'], 0.5, '--rate-fraction', false);
+  if (rateFraction >= 1) throw new BenchUsageError('--rate-fraction: must be below 1 (the open loop measures latency below saturation)');
+  return {
+    help: false,
+    options: {
+      quick,
+      rounds: positive(parsed.rounds, quick ? 1 : 3, '--rounds'),
+      durationMs: parsed.duration ? parseDuration(parsed.duration, '--duration') : quick ? 500 : 10_000,
+      warmupMs: parsed.warmup ? parseDuration(parsed.warmup, '--warmup') : quick ? 200 : 3_000,
+      paths: list(parsed.paths, PATH_NAMES, '--paths') ?? [...PATH_NAMES],
+      // bare is the reference of every ratio: always measured.
+      configs: configs.includes('bare') ? configs : ['bare', ...configs],
+      concurrency: positive(parsed.concurrency, quick ? 8 : 32, '--concurrency'),
+      rateFraction,
+      rates: parseRates(parsed.rates),
+      out: parsed.out ?? 'bench/results/latest',
+      soakMs: parsed.soak ? parseDuration(parsed.soak, '--soak') : 0,
+      soakConfig: asked ? (asked.find((c) => c !== 'bare') ?? 'bare') : 'tracing-1pct',
+      quietCores: parsed['quiet-cores'] === undefined ? 0.3 : Number(parsed['quiet-cores']),
+      maxWaitMs: parsed['max-wait'] ? parseDuration(parsed['max-wait'], '--max-wait') : quick ? 0 : 300_000,
+      ...(parsed['cpu-prof'] ? { cpuProfDir: parsed['cpu-prof'] } : {}),
+    },
+  };
+}

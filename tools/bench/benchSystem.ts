@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { addressEnvVar, downstreamsOf, SERVICES, START_ORDER, type BackendName, type ServiceName } from '@govrnanza/topology';
+import { freePort } from '../launcher/freePort';
+import { grpcHealth, httpStatus } from '../launcher/health';
+import type { BenchData } from '../../bench/bare/benchData';
+import { ROOT, type Bundles } from './bundles';
+import type { BenchConfig } from './configs';
+
+/** One benchmarked process. */
+export interface BenchProcess {
+  service: ServiceName;
+  pid: number;
+  port: number;
+  /** Lines written to stdout and stderr so far (counting per-request logging). */
+  lines: number;
+  /** The last lines, for error messages. */
+  recent: string[];
+}
+
+/** The processes of one configuration, on ephemeral loopback ports. */
+export interface BenchSystem {
+  config: BenchConfig;
+  processes: BenchProcess[];
+  address(service: ServiceName): string;
+  port(service: ServiceName): number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: BenchConfig;
+  services: readonly ServiceName[];
+  bundles: Bundles;
+  /** Where tracing configurations export spans (the bench's sink). */
+  otlpUrl: string;
+  /** The data set of bare processes. */
+  bareData: BenchData;
+  readyTimeoutMs?: number;
+  /** Write a V8 CPU profile of each process into this directory (at exit). */
+  cpuProfDir?: string;
+}
+
+/**
+ * Starts the given services of one configuration, each its own Node process
+ * on 127.0.0.1, as the images run them (`node --enable-source-maps --require
+ * preload.js <service>.js`, NODE_ENV=production) for the stack, and
+ * `node --enable-source-maps bare-<service>.js` for the bare reference. Each
+ * gets only the environment it needs, so nothing in the caller's environment
+ * changes what is measured. Resolves when every process serves.
+ */
+export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem> {
+  const services = START_ORDER.filter((s) => opts.services.includes(s));
+  const ports = new Map<ServiceName, { port: number; metricsPort: number }>();
+  for (const s of services) ports.set(s, { port: await freePort(), metricsPort: await freePort() });
+  const port = (s: ServiceName): number => {
+    const p = ports.get(s);
+    if (!p) throw new Error(`${s} is not part of this benchmark system`);
+    return p.port;
+  };
+  const address = (s: ServiceName): string => `127.0.0.1:${port(s)}`;
+  const children: ChildProcess[] = [];
+  const processes: BenchProcess[] = [];
+  const killAll = (): void => children.forEach((c) => c.kill('SIGKILL'));
+  process.once('exit', killAll);
+
+  const launch = (service: ServiceName): Promise<void> => {
+    const env = processEnv(opts, service, ports);
+    const profile = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=${service}.cpuprofile`] : [];
+    const args =
+      opts.config.kind === 'bare'
+        ? [...profile, '--enable-source-maps', opts.bundles.bare(service)]
+        : [...profile, '--enable-source-maps', '--require', opts.bundles.preload, opts.bundles.stack(service)];
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    const proc: BenchProcess = { service, pid: child.pid!, port: port(service), lines: 0, recent: [] };
+    processes.push(proc);
+    let bareReady = false;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let rest = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop()!;
+        for (const line of parts) {
+          proc.lines++;
+          proc.recent.push(line);
+          if (proc.recent.length > 30) proc.recent.shift();
+          if (line.startsWith('ready ')) bareReady = true;
+        }
+      });
+    }
+    const ready = async (): Promise<boolean> => {
+      if (opts.config.kind === 'bare') return bareReady;
+      if (SERVICES[service].protocol === 'http') return (await httpStatus(`http://${address(service)}/healthz`)) === 200;
+      return (await grpcHealth(address(service))) === 'SERVING';
+    };
+    return waitReady(service, child, proc, ready, opts.readyTimeoutMs ?? 30_000);
+  };
+
+  const system: BenchSystem = {
+    config: opts.config,
+    processes,
+    address,
+    port,
+    async stop() {
+      await Promise.all(children.map(stopChild));
+      process.removeListener('exit', killAll);
+    },
+  };
+  try {
+    await Promise.all(services.map(launch));
+  } catch (err) {
+    await system.stop();
+    throw err;
+  }
+  // Every process counts its lines from here on: start-up logging is not per request.
+  for (const p of processes) p.lines = 0;
+  return system;
+}
+
+function processEnv(opts: StartOptions, service: ServiceName, ports: Map<ServiceName, { port: number; metricsPort: number }>): NodeJS.ProcessEnv {
+  const addresses: Record<string, string> = {};
+  for (const d of downstreamsOf(service) as readonly BackendName[]) {
+    const p = ports.get(d);
+    // A downstream outside the measured paths gets a closed port: it is never called.
+    addresses[addressEnvVar(d)] = `127.0.0.1:${p?.port ?? 1}`;
+  }
+  const base = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(ports.get(service)!.port), ...addresses };
+  if (opts.config.kind === 'bare') return { ...base, BENCH_DATA: JSON.stringify(opts.bareData) };
+  return {
+    ...base,
+    ...opts.config.env(opts.otlpUrl),
+    OTEL_SERVICE_NAME: service,
+    HOST: '127.0.0.1',
+    METRICS_PORT: String(ports.get(service)!.metricsPort),
+    SHUTDOWN_GRACE_MS: '1000',
+  };
+}
+
+async function waitReady(service: ServiceName, child: ChildProcess, proc: BenchProcess, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`${service} exited with code ${child.exitCode} before serving:\n${proc.recent.join('\n')}`);
+    if (await ready()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${service} did not serve within ${timeoutMs} ms:\n${proc.recent.join('\n')}`);
+}
+
+/** SIGTERM, then SIGKILL after 3 s; resolves when the process has exited. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,66 @@
+import { performance } from 'node:perf_hooks';
+import type { ServiceName } from '@govrnanza/topology';
+import type { BenchSystem } from './benchSystem';
+import type { LoadGenerator } from './loadGenerator';
+import type { LoadJob, LoadResult } from './loadJob';
+import type { OtlpSink } from './otlpSink';
+import { machineCpuMs, processCpuMs, processRssBytes } from './procStats';
+
+/** What one run cost, besides what the generator reports. CPU in ms, RSS in bytes. */
+export interface RunCost {
+  wallMs: number;
+  /** CPU of each benchmarked process during the run. */
+  serverCpuMs: Partial<Record<ServiceName, number>>;
+  /** CPU of the generator process. */
+  generatorCpuMs: number;
+  /** CPU of the bench process itself (the span sink, sampling). */
+  benchCpuMs: number;
+  /** Machine-wide busy CPU minus all of the above: other work on the machine (noise). */
+  foreignCpuMs: number;
+  /** Highest RSS of each process seen during the run (sampled every `rssEveryMs`). */
+  rssMaxBytes: Partial<Record<ServiceName, number>>;
+  /** Lines each process wrote during the run (logging on the request path shows here). */
+  logLines: Partial<Record<ServiceName, number>>;
+  /** Span export requests and bytes the sink received during the run. */
+  sink: { requests: number; bytes: number };
+}
+
+/** Runs one job on the generator while measuring what the system spent on it. */
+export async function measureRun(system: BenchSystem, generator: LoadGenerator, sink: OtlpSink, job: LoadJob, rssEveryMs = 250): Promise<{ result: LoadResult; cost: RunCost }> {
+  const procs = system.processes;
+  const cpuBefore = procs.map((p) => processCpuMs(p.pid) ?? 0);
+  const linesBefore = procs.map((p) => p.lines);
+  const sinkBefore = sink.counts();
+  const benchBefore = process.cpuUsage();
+  const machineBefore = machineCpuMs();
+  const started = performance.now();
+  const rssMax = procs.map((p) => processRssBytes(p.pid) ?? 0);
+  const sampler = setInterval(() => procs.forEach((p, i) => (rssMax[i] = Math.max(rssMax[i]!, processRssBytes(p.pid) ?? 0))), rssEveryMs);
+  let result: LoadResult;
+  try {
+    result = await generator.run(job);
+  } finally {
+    clearInterval(sampler);
+  }
+  const wallMs = performance.now() - started;
+  const machineAfter = machineCpuMs();
+  const bench = process.cpuUsage(benchBefore);
+  const sinkAfter = sink.counts();
+  const serverCpu = procs.map((p, i) => Math.max(0, (processCpuMs(p.pid) ?? cpuBefore[i]!) - cpuBefore[i]!));
+  const benchCpuMs = (bench.user + bench.system) / 1000;
+  const ours = serverCpu.reduce((a, b) => a + b, 0) + result.cpuMs + benchCpuMs;
+  const byService = <T>(values: T[]): Partial<Record<ServiceName, T>> => Object.fromEntries(procs.map((p, i) => [p.service, values[i]]));
+  return {
+    result,
+    cost: {
+      wallMs,
+      serverCpuMs: byService(serverCpu),
+      generatorCpuMs: result.cpuMs,
+      benchCpuMs,
+      foreignCpuMs: Math.max(0, machineAfter.busy - machineBefore.busy - ours),
+      rssMaxBytes: byService(rssMax),
+      logLines: byService(procs.map((p, i) => p.lines - linesBefore[i]!)),
+      sink: { requests: sinkAfter.requests - sinkBefore.requests, bytes: sinkAfter.bytes - sinkBefore.bytes },
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { performance } from 'node:perf_hooks';
+import type { BenchResult, SoakResult, SoakSeries } from './benchResult';
+import type { ConfigName } from './configs';
+import type { LoadSummary } from './loadJob';
+import { pathNamed, type PathName } from './paths';
+import { processRssBytes } from './procStats';
+import { startWithData, TIMEOUT_MS, type BenchEnv } from './benchSession';
+import { stat } from './summarize';
+
+const MiB = 1024 * 1024;
+
+/**
+ * Soak: one configuration under open-loop load on every selected path at
+ * once (each at its rate divided by the number of paths, so the sum stays
+ * below saturation) for `soakMs`, sampling each process's RSS. Growth is
+ * measured after a warm-up of a fifth of the run (at most 60 s): the median
+ * of the first tenth after warm-up against the median of the last tenth.
+ */
+export async function runSoak(env: BenchEnv, config: ConfigName, rates: BenchResult['rates']): Promise<SoakResult> {
+  const { options, log } = env;
+  const durationMs = options.soakMs;
+  const warmupMs = Math.min(60_000, durationMs / 5);
+  const everyMs = Math.min(10_000, Math.max(1_000, durationMs / 120));
+  const { system, ids } = await startWithData(env, config);
+  const soakRates: Partial<Record<PathName, number>> = {};
+  for (const p of options.paths) soakRates[p] = Math.max(1, Math.round(rates[p]!.rate / options.paths.length));
+  log(`soak: ${config} for ${Math.round(durationMs / 1000)} s at ${options.paths.map((p) => `${p} ${soakRates[p]} req/s`).join(', ')}`);
+  const samples = new Map(system.processes.map((p) => [p, [] as [number, number][]]));
+  const started = performance.now();
+  const sample = (): void => {
+    const t = (performance.now() - started) / 1000;
+    for (const [p, s] of samples) s.push([Math.round(t * 10) / 10, (processRssBytes(p.pid) ?? 0) / MiB]);
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  const progress = setInterval(() => log(`  soak ${Math.round((performance.now() - started) / 1000)} s: ${[...samples].map(([p, s]) => `${p.service} ${s[s.length - 1]![1].toFixed(0)} MiB`).join(', ')}`), 60_000);
+  const load: Partial<Record<PathName, LoadSummary>> = {};
+  try {
+    await Promise.all(
+      options.paths.map(async (path) => {
+        const result = await env.generator.run({
+          mode: 'open',
+          target: pathNamed(path).target(system.address, system.port, ids),
+          rate: soakRates[path]!,
+          durationMs,
+          warmupMs: 0,
+          timeoutMs: TIMEOUT_MS,
+        });
+        load[path] = result.report;
+      }),
+    );
+  } finally {
+    clearInterval(timer);
+    clearInterval(progress);
+    sample();
+    await system.stop();
+  }
+  const series: SoakSeries[] = [...samples].map(([p, s]) => seriesOf(p.service, s, warmupMs / 1000));
+  return { config, durationMs, warmupMs, rates: soakRates, series, load };
+}
+
+/** Growth and slope of one process's RSS after the warm-up. */
+export function seriesOf(service: SoakSeries['service'], samples: [number, number][], warmupS: number): SoakSeries {
+  const after = samples.filter(([t]) => t >= warmupS);
+  const tenth = Math.max(1, Math.floor(after.length / 10));
+  const afterWarmupMiB = stat(after.slice(0, tenth).map(([, v]) => v)).median;
+  const finalMiB = stat(after.slice(-tenth).map(([, v]) => v)).median;
+  return {
+    service,
+    samples,
+    afterWarmupMiB,
+    finalMiB,
+    growthPct: afterWarmupMiB > 0 ? (finalMiB / afterWarmupMiB - 1) * 100 : 0,
+    slopeMiBPerMin: slope(after) * 60,
+  };
+}
+
+/** Least-squares slope of y over x (per second for [s, MiB] samples); 0 with fewer than 2 points. */
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { PathRun } from './benchResult';
+import type { ConfigName } from './configs';
+import { seriesOf } from './soak';
+import { checkTargets, stat, summarize } from './summarize';
+
+function run(config: ConfigName, round: number, throughput: number, p50: number, serverCpuMs: number): PathRun {
+  const report = (latency: number) =>
+    ({
+      mode: 'closed',
+      throughput,
+      rateAchieved: throughput,
+      requests: { sent: 1000, completed: 1000, ok: 1000, failed: 0, missed: 0 },
+      latencyMs: { count: 1000, min: 0, mean: latency, p50: latency, p90: latency, p99: latency * 2, p999: latency * 3, max: latency * 4 },
+      fellBehind: false,
+      fellBehindReasons: [],
+    }) as unknown as PathRun['closed']['report'];
+  const cost = {
+    wallMs: 1000,
+    serverCpuMs: { account: serverCpuMs },
+    generatorCpuMs: 100,
+    benchCpuMs: 1,
+    foreignCpuMs: 0,
+    rssMaxBytes: { account: 100 * 2 ** 20 },
+    logLines: { account: 0 },
+    sink: { requests: 0, bytes: 0 },
+  };
+  return { round, config, path: 'three-hop', attempts: 1, closed: { report: report(p50), cost }, open: { report: report(p50), cost } };
+}
+
+describe('summaries', () => {
+  it('takes the median and range, odd and even', () => {
+    expect(stat([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3, n: 3 });
+    expect(stat([4, 1, 2, 3])).toEqual({ median: 2.5, min: 1, max: 4, n: 4 });
+    expect(stat([])).toEqual({ median: 0, min: 0, max: 0, n: 0 });
+  });
+
+  it('pairs each round with bare of the same round', () => {
+    const runs = [run('bare', 1, 1000, 1, 100), run('tracing-1pct', 1, 900, 1.2, 120), run('bare', 2, 2000, 1, 200), run('tracing-1pct', 2, 1000, 1.0, 250)];
+    const s = summarize(runs, 'tracing-1pct', 'three-hop')!;
+    // Round 1: 0.9, round 2: 0.5 → median 0.7, whatever the drift between rounds.
+    expect(s.ratios!.throughput).toEqual({ median: 0.7, min: 0.5, max: 0.9, n: 2 });
+    expect(s.ratios!.openP50.median).toBeCloseTo(1.1);
+    // 120 ms / 1000 requests = 120 µs; bare 100 µs → 1.2; round 2: 250/200 = 1.25.
+    expect(s.ratios!.serverCpu.median).toBeCloseTo(1.225);
+    // Capacity is the inverse: requests per CPU second relative to bare.
+    expect(s.ratios!.capacity.median).toBeCloseTo((100 / 120 + 200 / 250) / 2);
+    expect(s.rssMiB.account!.median).toBe(100);
+    expect(summarize(runs, 'bare', 'three-hop')!.ratios).toBeUndefined();
+  });
+
+  it('checks the targets it measured and says which it did not', () => {
+    const runs = [run('bare', 1, 1000, 1, 100), run('tracing-1pct', 1, 950, 1.05, 110)];
+    const checks = checkTargets([summarize(runs, 'bare', 'three-hop')!, summarize(runs, 'tracing-1pct', 'three-hop')!]);
+    expect(checks.find((c) => c.name === 'three-hop throughput, tracing 1 %')).toMatchObject({ value: 0.95, met: true });
+    expect(checks.find((c) => c.name === 'three-hop p50, tracing 1 %')?.met).toBe(true);
+    expect(checks.find((c) => c.name === 'three-hop throughput, tracing 100 %')?.met).toBeUndefined();
+  });
+
+  it('measures RSS growth after the warm-up only', () => {
+    const samples: [number, number][] = Array.from({ length: 40 }, (_, i) => [i * 10, i < 6 ? 50 + i * 10 : 100 + (i - 6) * 0.1]);
+    const s = seriesOf('account', samples, 60);
+    expect(s.afterWarmupMiB).toBeCloseTo(100.1, 1);
+    expect(s.growthPct).toBeGreaterThan(2);
+    expect(s.growthPct).toBeLessThan(4);
+    expect(s.slopeMiBPerMin).toBeCloseTo(0.6, 2);
+  });
+});
