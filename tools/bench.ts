@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- …`: the cost of the stack against bare grpc-js on the
  * same call paths, in one invocation, configurations interleaved over rounds.
- * See `npm run bench -- --help` and docs/performance.md.
+ * See `npm run bench -- --help` and README.md ("Performance").
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
