@@ -23,8 +23,8 @@ function envOf(name: ServiceName): Map<string, string> {
   return new Map(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
-/** Where the configuration table may live (it moved from docs/configuration.md into the README). */
-const CONFIG_DOCS = ['README.md', 'docs/configuration.md'];
+/** Where the configuration table lives. */
+const CONFIG_DOCS = ['README.md'];
 
 /** The configuration table (`| variable | services | … |`): variable → the services that read it. */
 function documentedVariables(): Map<string, Set<ServiceName>> {

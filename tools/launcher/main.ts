@@ -7,7 +7,7 @@ const HELP = `npm start [-- options]
 
 Starts account, profile, registry, billing and the gateway as separate Node
 processes on 127.0.0.1, waits until every health check reports SERVING, and
-stops them all cleanly on Ctrl-C. Every variable of docs/configuration.md
+stops them all cleanly on Ctrl-C. Every variable of the README's Configuration table
 (REDIS_URL, RESILIENCE, FAULTS, FAULT_RULES, FAULTS_TOKEN, …) is passed through.
 
 Options:

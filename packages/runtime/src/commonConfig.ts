@@ -7,7 +7,7 @@ export const RESILIENCE_MODES: readonly ResilienceMode[] = ['none', 'code', 'mes
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-/** Settings every service reads (see docs/configuration.md). */
+/** Settings every service reads (the README's Configuration table). */
 export interface CommonConfig {
   service: ServiceName;
   /** Bind address of the main and metrics listeners. Default 127.0.0.1. */
