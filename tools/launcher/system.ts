@@ -7,6 +7,10 @@ import { grpcHealth, httpStatus } from './health';
 const ROOT = resolve(__dirname, '..', '..');
 const PRELOAD = join(ROOT, 'packages', 'telemetry', 'src', 'preload.ts');
 
+/** Every service process started by this process, killed when it exits (one listener for all). */
+const LIVE = new Set<ChildProcess>();
+process.once('exit', () => LIVE.forEach((c) => c.kill('SIGKILL')));
+
 /** Where one service listens. */
 export interface Endpoint {
   port: number;
@@ -78,7 +82,8 @@ export async function startSystem(opts: SystemOptions = {}): Promise<RunningSyst
     procs.set(name, child);
     // Own process group (detached): a Ctrl-C in the terminal reaches the launcher
     // only, which then stops the services in order. They die with it regardless.
-    process.once('exit', () => child.kill('SIGKILL'));
+    LIVE.add(child);
+    child.once('exit', () => LIVE.delete(child));
     const sink = lines.get(name)!;
     for (const stream of [child.stdout!, child.stderr!]) {
       let rest = '';
