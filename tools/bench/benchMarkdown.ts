@@ -106,9 +106,10 @@ function soakSection(result: BenchResult): string[] {
   const lines = [
     `#### Soak: ${configNamed(soak.config).label}, ${Math.round(soak.durationMs / 1000)} s`,
     '',
-    `Open loop on ${Object.entries(soak.rates).map(([p, r]) => `${p} at ${r} req/s`).join(', ')} at once; growth compares the median RSS of the first tenth after a ${Math.round(soak.warmupMs / 1000)} s warm-up with the last tenth.`,
+    `Open loop on ${Object.entries(soak.rates).map(([p, r]) => `${p} at ${r} req/s`).join(', ')} at once. RSS saw-tooths with garbage collection, so growth compares floors: the lowest RSS of the first fifth after a ${Math.round(soak.warmupMs / 1000)} s warm-up with the lowest of the last fifth. ` +
+      `Other work during the soak: median ${soak.foreignCores.median.toFixed(2)} cores (max ${soak.foreignCores.max.toFixed(2)}).`,
     '',
-    '| process | RSS after warm-up (MiB) | RSS at end (MiB) | growth | slope after warm-up (MiB/min) |',
+    '| process | RSS floor after warm-up (MiB) | RSS floor at end (MiB) | growth | slope after warm-up (MiB/min) |',
     '| --- | ---: | ---: | ---: | ---: |',
   ];
   for (const s of soak.series) {

@@ -117,7 +117,7 @@ export interface SoakSeries {
   service: ServiceName;
   /** [seconds since start, RSS MiB] */
   samples: [number, number][];
-  /** Median RSS just after the warm-up and over the last tenth of the run, MiB. */
+  /** Lowest RSS (the floor after garbage collection) of the first and of the last fifth after the warm-up, MiB. */
   afterWarmupMiB: number;
   finalMiB: number;
   /** finalMiB / afterWarmupMiB − 1, in %. */
@@ -133,6 +133,8 @@ export interface SoakResult {
   rates: Partial<Record<PathName, number>>;
   series: SoakSeries[];
   load: Partial<Record<PathName, LoadSummary>>;
+  /** Cores other work used, per sample interval, over the soak. */
+  foreignCores: Stat;
 }
 
 /** Everything one invocation measured: written as JSON, rendered as Markdown. */

@@ -3,7 +3,7 @@ import type { BenchResult, SoakResult, SoakSeries } from './benchResult';
 import type { ConfigName } from './configs';
 import type { LoadSummary } from './loadJob';
 import { pathNamed, type PathName } from './paths';
-import { processRssBytes } from './procStats';
+import { machineCpuMs, processCpuMs, processRssBytes } from './procStats';
 import { startWithData, TIMEOUT_MS, type BenchEnv } from './benchSession';
 import { stat } from './summarize';
 
@@ -12,14 +12,15 @@ const MiB = 1024 * 1024;
 /**
  * Soak: one configuration under open-loop load on every selected path at
  * once (each at its rate divided by the number of paths, so the sum stays
- * below saturation) for `soakMs`, sampling each process's RSS. Growth is
- * measured after a warm-up of a fifth of the run (at most 60 s): the median
- * of the first tenth after warm-up against the median of the last tenth.
+ * below saturation) for `soakMs`, sampling each process's RSS. RSS saw-tooths
+ * with garbage collection, so growth compares floors: the lowest RSS of the
+ * first fifth after a warm-up (a fifth of the run, at most 5 minutes) with the
+ * lowest of the last fifth.
  */
 export async function runSoak(env: BenchEnv, config: ConfigName, rates: BenchResult['rates']): Promise<SoakResult> {
   const { options, log } = env;
   const durationMs = options.soakMs;
-  const warmupMs = Math.min(60_000, durationMs / 5);
+  const warmupMs = Math.min(300_000, durationMs / 5);
   const everyMs = Math.min(10_000, Math.max(1_000, durationMs / 120));
   const { system, ids } = await startWithData(env, config);
   const soakRates: Partial<Record<PathName, number>> = {};
@@ -27,9 +28,18 @@ export async function runSoak(env: BenchEnv, config: ConfigName, rates: BenchRes
   log(`soak: ${config} for ${Math.round(durationMs / 1000)} s at ${options.paths.map((p) => `${p} ${soakRates[p]} req/s`).join(', ')}`);
   const samples = new Map(system.processes.map((p) => [p, [] as [number, number][]]));
   const started = performance.now();
+  // Other work on the machine, per sample interval: busy CPU minus the bench's own processes.
+  const ourPids = [...system.processes.map((p) => p.pid), env.generator.pid, process.pid];
+  const ourCpu = (): number => ourPids.reduce((sum, pid) => sum + (processCpuMs(pid) ?? 0), 0);
+  const foreign: number[] = [];
+  let last = { at: performance.now(), machine: machineCpuMs().busy, ours: ourCpu() };
   const sample = (): void => {
-    const t = (performance.now() - started) / 1000;
+    const now = performance.now();
+    const t = (now - started) / 1000;
     for (const [p, s] of samples) s.push([Math.round(t * 10) / 10, (processRssBytes(p.pid) ?? 0) / MiB]);
+    const next = { at: now, machine: machineCpuMs().busy, ours: ourCpu() };
+    if (now > last.at) foreign.push(Math.max(0, next.machine - last.machine - (next.ours - last.ours)) / (now - last.at));
+    last = next;
   };
   sample();
   const timer = setInterval(sample, everyMs);
@@ -56,15 +66,16 @@ export async function runSoak(env: BenchEnv, config: ConfigName, rates: BenchRes
     await system.stop();
   }
   const series: SoakSeries[] = [...samples].map(([p, s]) => seriesOf(p.service, s, warmupMs / 1000));
-  return { config, durationMs, warmupMs, rates: soakRates, series, load };
+  return { config, durationMs, warmupMs, rates: soakRates, series, load, foreignCores: stat(foreign) };
 }
 
-/** Growth and slope of one process's RSS after the warm-up. */
+/** Growth (of the post-GC floor) and slope of one process's RSS after the warm-up. */
 export function seriesOf(service: SoakSeries['service'], samples: [number, number][], warmupS: number): SoakSeries {
   const after = samples.filter(([t]) => t >= warmupS);
-  const tenth = Math.max(1, Math.floor(after.length / 10));
-  const afterWarmupMiB = stat(after.slice(0, tenth).map(([, v]) => v)).median;
-  const finalMiB = stat(after.slice(-tenth).map(([, v]) => v)).median;
+  const fifth = Math.max(1, Math.floor(after.length / 5));
+  const floor = (window: [number, number][]): number => Math.min(...window.map(([, v]) => v));
+  const afterWarmupMiB = after.length === 0 ? 0 : floor(after.slice(0, fifth));
+  const finalMiB = after.length === 0 ? 0 : floor(after.slice(-fifth));
   return {
     service,
     samples,

@@ -98,11 +98,14 @@ export function checkTargets(summaries: readonly ConfigSummary[], soak?: SoakRes
       ...(value === undefined ? { note: 'not measured in this run' } : {}),
     });
   };
-  ratio('three-hop throughput, tracing 1 %', 'tracing-1pct', (s) => s.ratios?.throughput, 0.9, true);
-  ratio('three-hop capacity per CPU second, tracing 1 %', 'tracing-1pct', (s) => s.ratios?.capacity, 0.9, true);
-  ratio('three-hop p50, tracing 1 %', 'tracing-1pct', (s) => s.ratios?.openP50, 1.1, false);
-  ratio('three-hop throughput, tracing 100 %', 'tracing-100pct', (s) => s.ratios?.throughput, 0.75, true);
-  ratio('three-hop capacity per CPU second, tracing 100 %', 'tracing-100pct', (s) => s.ratios?.capacity, 0.75, true);
+  // A soak measures no ratios: only its own check applies then.
+  if (summaries.length > 0) {
+    ratio('three-hop throughput, tracing 1 %', 'tracing-1pct', (s) => s.ratios?.throughput, 0.9, true);
+    ratio('three-hop capacity per CPU second, tracing 1 %', 'tracing-1pct', (s) => s.ratios?.capacity, 0.9, true);
+    ratio('three-hop p50, tracing 1 %', 'tracing-1pct', (s) => s.ratios?.openP50, 1.1, false);
+    ratio('three-hop throughput, tracing 100 %', 'tracing-100pct', (s) => s.ratios?.throughput, 0.75, true);
+    ratio('three-hop capacity per CPU second, tracing 100 %', 'tracing-100pct', (s) => s.ratios?.capacity, 0.75, true);
+  }
   const behind = summaries.filter((s) => s.fellBehind > 0);
   checks.push({
     name: 'generator held every asked open-loop rate',
@@ -113,7 +116,14 @@ export function checkTargets(summaries: readonly ConfigSummary[], soak?: SoakRes
   });
   if (soak) {
     const worst = Math.max(...soak.series.map((s) => s.growthPct));
-    checks.push({ name: `RSS growth after warm-up (${soak.config}, soak)`, value: worst, limit: '< 5 % per process', met: worst < 5 });
+    const noisy = soak.foreignCores.median > 0.3;
+    checks.push({
+      name: `RSS growth after warm-up (${soak.config}, soak)`,
+      value: worst,
+      limit: '< 5 % per process',
+      met: worst < 5,
+      ...(noisy ? { note: `other work used ${soak.foreignCores.median.toFixed(2)} cores during the soak: measure again on a quiet machine` } : {}),
+    });
   }
   return checks;
 }
