@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { addressEnvVar, downstreamsOf, SERVICES, START_ORDER, type BackendName, type ServiceName } from '@govrnanza/topology';
 import { freePort } from '../launcher/freePort';
+import { onOutputLines } from '../launcher/outputLines';
 import { grpcHealth, httpStatus } from '../launcher/health';
 import type { BenchData } from '../../bench/bare/benchData';
 import { ROOT, type Bundles } from './bundles';
@@ -74,20 +75,12 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
     const proc: BenchProcess = { service, pid: child.pid!, port: port(service), lines: 0, recent: [] };
     processes.push(proc);
     let bareReady = false;
-    for (const stream of [child.stdout!, child.stderr!]) {
-      let rest = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        const parts = (rest + chunk).split('\n');
-        rest = parts.pop()!;
-        for (const line of parts) {
-          proc.lines++;
-          proc.recent.push(line);
-          if (proc.recent.length > 30) proc.recent.shift();
-          if (line.startsWith('ready ')) bareReady = true;
-        }
-      });
-    }
+    onOutputLines(child, (line) => {
+      proc.lines++;
+      proc.recent.push(line);
+      if (proc.recent.length > 30) proc.recent.shift();
+      if (line.startsWith('ready ')) bareReady = true;
+    });
     const ready = async (): Promise<boolean> => {
       if (opts.config.kind === 'bare') return bareReady;
       if (SERVICES[service].protocol === 'http') return (await httpStatus(`http://${address(service)}/healthz`)) === 200;

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { addressEnvVar, BACKENDS, SERVICES, START_ORDER, type ServiceName } from '@govrnanza/topology';
 import { freePort } from './freePort';
 import { grpcHealth, httpStatus } from './health';
+import { onOutputLines } from './outputLines';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PRELOAD = join(ROOT, 'packages', 'telemetry', 'src', 'preload.ts');
@@ -85,18 +86,10 @@ export async function startSystem(opts: SystemOptions = {}): Promise<RunningSyst
     LIVE.add(child);
     child.once('exit', () => LIVE.delete(child));
     const sink = lines.get(name)!;
-    for (const stream of [child.stdout!, child.stderr!]) {
-      let rest = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        const parts = (rest + chunk).split('\n');
-        rest = parts.pop()!;
-        for (const l of parts) {
-          sink.push(l);
-          opts.onLine?.(name, l);
-        }
-      });
-    }
+    onOutputLines(child, (l) => {
+      sink.push(l);
+      opts.onLine?.(name, l);
+    });
     await waitReady(name, endpoints[name], child, timeout, () => sink.slice(-20).join('\n'));
   };
 
