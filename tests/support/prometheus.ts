@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { freePort } from '../../tools/launcher/freePort';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -79,19 +79,6 @@ export function requireBinary(name: 'prometheus' | 'promtool'): string {
   const bin = findBinary(name, name === 'prometheus' ? 'PROMETHEUS_BIN' : 'PROMTOOL_BIN');
   if (!bin) throw new Error(`${name} not installed: run apt-get install prometheus`);
   return bin;
-}
-
-/** A port that was free a moment ago (Prometheus cannot listen on port 0). */
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? ok(addr.port) : fail(new Error('no port'))));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

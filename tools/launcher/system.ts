@@ -53,6 +53,18 @@ export interface RunningSystem {
  * waits until every health check reports SERVING.
  */
 export async function startSystem(opts: SystemOptions = {}): Promise<RunningSystem> {
+  // Ephemeral ports are checked free when picked, but another process may
+  // still bind one first: start again on other ports, a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (opts.ports !== 'ephemeral' || attempt >= 3 || !String((err as Error).message).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startOnce(opts: SystemOptions): Promise<RunningSystem> {
   const endpoints = {} as Record<ServiceName, Endpoint>;
   for (const name of START_ORDER) {
     endpoints[name] =
