@@ -37,7 +37,8 @@ export class Fields {
   oneOf<T>(field: string, values: Record<string, T>): T {
     const raw = this.required(field);
     const v = values[raw.toLowerCase().replace(/-/g, '_')];
-    if (v === undefined) throw invalid(field, `must be one of ${Object.keys(values).join(', ')}`);
+    // Listed as the API documents them (pay-as-you-go); `_` is accepted too.
+    if (v === undefined) throw invalid(field, `must be one of ${Object.keys(values).map((k) => k.replace(/_/g, '-')).join(', ')}`);
     return v;
   }
 }
