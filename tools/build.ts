@@ -9,9 +9,11 @@
  * (`npm run build` is `node --require tsx/cjs tools/build.ts`.)
  *
  * Every dependency in the root package.json stays external (a `require` in the
- * bundle, resolved from node_modules at run time): OpenTelemetry's
- * instrumentations patch modules through require hooks, so @grpc/grpc-js,
- * http and ioredis must be loaded by name, after the preload, never inlined.
+ * bundle, resolved from node_modules at run time): the ioredis instrumentation
+ * patches it through a require hook, so it must be loaded by name, after the
+ * preload, never inlined; and @opentelemetry/api must be one copy, shared by
+ * the preload (which registers the tracer provider) and the service bundle
+ * (which makes the spans).
  * Workspace packages (@govrnanza/*) are not dependencies and are bundled in.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,7 +1,8 @@
 /**
  * tools/build.ts bundles every entry that exists (services, the tracing
  * preload, the load generator) into CommonJS with the root dependencies left
- * external, and the preload's instrumentation then sees @grpc/grpc-js load.
+ * external, and the preload then registers the tracer provider every bundle's
+ * spans use and instruments ioredis as it loads.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -63,21 +64,31 @@ describe('tools/build.ts', () => {
     }
   });
 
-  it('keeps @grpc/grpc-js, http and ioredis external, so require hooks see them', () => {
+  it('keeps @grpc/grpc-js and ioredis external, so the ioredis require hook sees it and every bundle shares one grpc-js', () => {
     expect(externals()).toEqual(expect.arrayContaining(['@grpc/grpc-js', 'ioredis']));
     const grpcUsers = result.built.filter((e) => requiredPackages(path.join(outdir, `${e.name}.js`)).has('@grpc/grpc-js'));
     expect(grpcUsers.length).toBeGreaterThan(0);
   });
 
-  it('the preload bundle instruments @grpc/grpc-js when it is required afterwards', () => {
-    const probe = "const g = require('@grpc/grpc-js'); process.stdout.write(String(Boolean(g.Server.prototype.register.__wrapped)))";
-    const run = spawnSync(process.execPath, ['--require', path.join(outdir, 'preload.js'), '-e', probe], {
-      cwd: outdir,
-      encoding: 'utf8',
-      timeout: 20_000,
-      env: { PATH: process.env.PATH, OTEL_SERVICE_NAME: 'build-test' },
-    });
-    expect(run.stderr).toBe('');
-    expect(run.stdout).toBe('true');
+  it('the preload bundle registers the tracer provider and instruments ioredis when it is required afterwards', () => {
+    const probe = [
+      "const api = require('@opentelemetry/api');",
+      "const span = api.trace.getTracer('probe').startSpan('probe');",
+      "const wrapped = Boolean(require('ioredis').prototype.sendCommand.__wrapped);",
+      'process.stdout.write(JSON.stringify({ recording: span.isRecording(), wrapped }));',
+    ].join(' ');
+    const tmp = mkdtempSync(path.join(cacheDir, 'preload-probe-'));
+    try {
+      const run = spawnSync(process.execPath, ['--require', path.join(outdir, 'preload.js'), '-e', probe], {
+        cwd: outdir,
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: { PATH: process.env.PATH, OTEL_SERVICE_NAME: 'build-test', OTEL_TRACES_FILE: path.join(tmp, 'spans.jsonl') },
+      });
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual({ recording: true, wrapped: true });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

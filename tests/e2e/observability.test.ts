@@ -67,8 +67,8 @@ const faults = (service: ServiceName, rules: Parameters<typeof setFaultRules>[2]
 
 // ───────────────────────────── traces ─────────────────────────────
 
-/** The gRPC span name the OpenTelemetry instrumentation gives a call of `method` on `downstream`. */
-const grpcSpanName = (c: Call) => `grpc.${SERVICES[c.downstream].grpcService}/${c.method}`;
+/** The span name of a call of `method` on `downstream` (RPC semantic conventions: `<package.Service>/<Method>`). */
+const grpcSpanName = (c: Call) => `${SERVICES[c.downstream].grpcService}/${c.method}`;
 
 /** How many spans a request of `r` makes: the gateway's HTTP server span, then a client and a server span per call. */
 function spanCount(r: Route): number {
@@ -163,8 +163,8 @@ describe('traces', () => {
     }
   });
 
-  // Faults are applied around the handler, inside the server span of the
-  // gRPC instrumentation, so each aborted attempt has its span and event.
+  // Faults are applied around the handler, inside the server span the
+  // runtime starts, so each aborted attempt has its span and event.
   // Reads the trace of the test above.
   it('puts a fault.injected event on profile\'s server span of each aborted attempt', () => {
     const faulted = (faultedTrace ?? []).filter((s) => s['service.name'] === 'profile' && s.kind === 'SERVER' && s.name.endsWith('/BatchGetProfiles'));

@@ -118,7 +118,7 @@ function isIdempotent(level: string, request: unknown): boolean {
 
 async function once<Req, Res>(def: MethodDef<Req, Res>, request: Req, ctx: CallContext, deadline: number, s: Shared, label: string): Promise<Res> {
   try {
-    return await unaryCall(s.client, def, request, ctx.requestId, deadline, ctx.signal);
+    return await unaryCall(s.client, def, request, ctx.requestId, deadline, ctx.signal, ctx.trace);
   } catch (err) {
     throw toAttemptError(err, s.spec.downstream, label, false);
   }
@@ -142,7 +142,7 @@ async function viaPolicies<Req, Res>(
       throw new AttemptError(status.DEADLINE_EXCEEDED, `${label}: deadline reached before attempt ${n + 1}`, s.spec.downstream, false);
     }
     const perAttempt = attemptDeadline(deadline, s.options.attemptTimeoutMs, now);
-    const send = (sig: AbortSignal): Promise<Res> => unaryCall(s.client, def, request, ctx.requestId, perAttempt, sig);
+    const send = (sig: AbortSignal): Promise<Res> => unaryCall(s.client, def, request, ctx.requestId, perAttempt, sig, ctx.trace);
     try {
       return hedge ? await hedged(send, s.options.hedgeDelayMs, () => mayHedge(s, method), signal) : await send(signal);
     } catch (err) {

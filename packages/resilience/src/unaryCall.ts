@@ -1,4 +1,6 @@
-import { Metadata, type Client, type ServiceError as GrpcError } from '@grpc/grpc-js';
+import { Metadata, status, type Client, type ServiceError as GrpcError } from '@grpc/grpc-js';
+import type { Context } from '@opentelemetry/api';
+import { startGrpcClientSpan } from '@govrnanza/telemetry';
 
 /** One method of a ts-proto grpc-js service definition. */
 export interface MethodDef<Req, Res> {
@@ -9,7 +11,9 @@ export interface MethodDef<Req, Res> {
 
 /**
  * One unary call on the wire, as a promise: `deadline` is the gRPC deadline
- * (epoch ms, Infinity for none) and aborting `signal` cancels the call.
+ * (epoch ms, Infinity for none) and aborting `signal` cancels the call. The
+ * attempt has its own client span under `parent` (its trace context goes to
+ * the server in the metadata), ended with the status.
  * Rejects with the grpc-js ServiceError, status untouched.
  */
 export function unaryCall<Req, Res>(
@@ -19,11 +23,14 @@ export function unaryCall<Req, Res>(
   requestId: string,
   deadline: number,
   signal: AbortSignal,
+  parent: Context,
 ): Promise<Res> {
   const metadata = new Metadata();
   metadata.set('x-request-id', requestId);
+  const span = startGrpcClientSpan(method.path, parent, metadata, deadline);
   return new Promise<Res>((resolve, reject) => {
-    const call = client.makeUnaryRequest(
+    // Made inside the span when it records: the client interceptors (metrics' trace exemplar) run now, synchronously.
+    const call = span.runInside(() => client.makeUnaryRequest(
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
@@ -32,10 +39,11 @@ export function unaryCall<Req, Res>(
       deadline === Infinity ? {} : { deadline },
       (err: GrpcError | null, response?: Res) => {
         signal.removeEventListener('abort', cancel);
+        span.end(err ? err.code : status.OK);
         if (err) reject(err);
         else resolve(response as Res);
       },
-    );
+    ));
     function cancel(): void {
       call.cancel();
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import type { Logger } from './logger';
 
 /** What a handler knows about the call it is serving, passed to every downstream call. */
@@ -11,6 +12,11 @@ export interface CallContext {
   readonly signal: AbortSignal;
   /** A logger bound to this request (created on first use). */
   readonly log: Logger;
+  /**
+   * The OpenTelemetry context of the span serving this call (sampled or
+   * not): downstream calls are its children and pass its trace on.
+   */
+  readonly trace: Context;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -30,13 +36,22 @@ export function deadlineToEpochMs(deadline: Date | number): number {
  * may be a function, then called on first use only: a handler that calls no
  * one (most leaf handlers) never pays for an AbortController.
  */
-export function createCallContext(opts: { requestId: string; deadline: number; signal: AbortSignal | (() => AbortSignal); log: Logger; method: string }): CallContext {
+export function createCallContext(opts: {
+  requestId: string;
+  deadline: number;
+  signal: AbortSignal | (() => AbortSignal);
+  log: Logger;
+  method: string;
+  /** Default: no trace (downstream calls start their own). */
+  trace?: Context;
+}): CallContext {
   let log: Logger | undefined;
   let signal = typeof opts.signal === 'function' ? undefined : opts.signal;
   const makeSignal = opts.signal;
   return {
     requestId: opts.requestId,
     deadline: opts.deadline,
+    trace: opts.trace ?? ROOT_CONTEXT,
     get signal() {
       signal ??= (makeSignal as () => AbortSignal)();
       return signal;

@@ -6,6 +6,7 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { traceContextOf } from '@govrnanza/telemetry';
 import { createCallContext, deadlineToEpochMs, requestIdFrom, type CallContext } from './callContext';
 import { ServiceError, toStatus } from './errors';
 import type { Logger } from './logger';
@@ -25,7 +26,8 @@ export type HandlersOf<D> = {
 /**
  * Adapts typed async handlers to grpc-js. This is the server edge: errors
  * become statuses here and nowhere else; unexpected errors are logged with
- * their stack and sent as INTERNAL without it.
+ * their stack and sent as INTERNAL without it. The call's trace context
+ * (its server span, see `tracedHandler`) becomes the CallContext's.
  */
 export function implement<D extends ServiceDefinition>(definition: D, handlers: HandlersOf<D>, log: Logger): UntypedServiceImplementation {
   const impl: UntypedServiceImplementation = {};
@@ -61,6 +63,7 @@ function adapt(path: string, handler: UnaryHandler<unknown, unknown>, log: Logge
       signal,
       log,
       method: path,
+      trace: traceContextOf(call),
     });
     handler(call.request, ctx).then(
       (response) => {

@@ -9,6 +9,7 @@ import {
   shutdownTracing,
   spanEvent,
   startMetricsServer,
+  tracedHandler,
   type Metrics,
 } from '@govrnanza/telemetry';
 import type { BackendName } from '@govrnanza/topology';
@@ -20,7 +21,8 @@ const FAULT_ADMIN = 'govrnanza.faults.v1.FaultAdminService';
 /**
  * What every Govrnanza process gets: Prometheus metrics on METRICS_PORT
  * (server and per-attempt client interceptors, resilience events, HTTP RED
- * for the gateway), span events for resilience decisions, and — when
+ * for the gateway), a server span around each handler and span events for
+ * resilience decisions, and — when
  * FAULTS=on — fault injection around each handler and its admin RPC. The
  * metrics interceptor sits outside the faulted handler, so injected faults
  * are measured like real ones.
@@ -56,15 +58,16 @@ export function standardPlugin(): BackendPlugin {
     serverInterceptors() {
       return metricsOn ? [serverMetricsInterceptor(m())] : [];
     },
+    // Outermost the server span, then faults, then the service's handler.
     wrapHandler(path, handler) {
-      if (!injector) return handler;
+      if (!injector) return tracedHandler(path, handler);
       const observe: FaultObserver = (p, kind, detail) => {
         const method = p.slice(p.lastIndexOf('/') + 1);
         if (metricsOn) m().recordFaultInjected(method, kind);
         spanEvent('fault.injected', { 'fault.kind': kind, ...(detail.delayMs !== undefined ? { 'fault.delay_ms': detail.delayMs } : {}), ...(detail.code !== undefined ? { 'fault.code': detail.code } : {}) });
         log?.warn({ method, kind, ...detail }, 'fault injected');
       };
-      return faultHandlerWrapper(injector, observe)(path, handler);
+      return tracedHandler(path, faultHandlerWrapper(injector, observe)(path, handler));
     },
     clientInterceptors(downstream: BackendName) {
       return metricsOn ? [clientMetricsInterceptor(m(), downstream)] : [];

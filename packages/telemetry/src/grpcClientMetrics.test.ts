@@ -1,9 +1,9 @@
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MISSING_ORG, accountClient, getOrganization, startAccountServer, type RunningAccountServer } from '../fixtures/accountServer';
-import { BUDGET_LEFT_ATTRIBUTE, clientMetricsInterceptor } from './grpcClientMetrics';
+import { clientMetricsInterceptor } from './grpcClientMetrics';
 import { serverMetricsInterceptor } from './grpcServerMetrics';
 import { METRIC_CATALOG } from './metricCatalog';
 import { createMetrics, type Metrics } from './metrics';
@@ -95,25 +95,6 @@ describe('clientMetricsInterceptor', () => {
       expect(series.length, spec.name).toBeGreaterThan(0);
       for (const s of series) expect(Object.keys(s.labels).sort(), spec.name).toEqual([...spec.labelNames].sort());
     }
-  });
-
-  it("puts the deadline's budget left on the span active when the call is made", async () => {
-    const span = tracer.startSpan('attempt');
-    const outcome = await context.with(trace.setSpan(context.active(), span), () => getOrganization(client, 'org-1', 800));
-    span.end();
-    expect(outcome.code).toBe(status.OK);
-    const budget = spans.getFinishedSpans()[0]?.attributes[BUDGET_LEFT_ATTRIBUTE];
-    expect(budget).toBeGreaterThan(600);
-    expect(budget).toBeLessThanOrEqual(800);
-  });
-
-  it('sets no budget when the call has no deadline', async () => {
-    const span = tracer.startSpan('attempt');
-    await context.with(trace.setSpan(context.active(), span), () =>
-      new Promise<void>((resolve) => client.getOrganization({ orgId: 'org-1' }, new Metadata(), (_err: ServiceError | null) => resolve())),
-    );
-    span.end();
-    expect(spans.getFinishedSpans()[0]?.attributes).not.toHaveProperty(BUDGET_LEFT_ATTRIBUTE);
   });
 
   it('links the latency to the trace of the span active when the call is made', async () => {

@@ -1,12 +1,8 @@
-import { InterceptingCall, type Deadline, type Interceptor } from '@grpc/grpc-js';
-import { trace } from '@opentelemetry/api';
+import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import type { BackendName } from '@govrnanza/topology';
 import { grpcMethodOf } from './grpcMethod';
 import type { Metrics } from './metrics';
 import { traceExemplar } from './traceExemplar';
-
-/** Span attribute: milliseconds between the attempt's start and its deadline (absent when the call has none). */
-export const BUDGET_LEFT_ATTRIBUTE = 'govrnanza.deadline.budget_left_ms';
 
 /**
  * A grpc-js client interceptor recording one sample per attempt on the wire
@@ -16,12 +12,10 @@ export const BUDGET_LEFT_ATTRIBUTE = 'govrnanza.deadline.budget_left_ms';
  * attempt, so a logical call retried or hedged by the resilience layer counts
  * once per attempt here; the per-call view is `Metrics.recordClientCall`.
  *
- * It also sets `govrnanza.deadline.budget_left_ms` on the span active when
- * the call is made. With @opentelemetry/instrumentation-grpc that is the
- * attempt's client span: the instrumentation starts the span and makes the
- * call inside its context, and grpc-js runs interceptors synchronously while
- * creating the call. The trace exemplar is captured at the same moment,
- * because the status arrives later outside that context.
+ * The trace exemplar is taken from the span active when the call is made:
+ * the attempt's client span when it records (see `unaryCall`, which makes
+ * the call inside it; grpc-js runs interceptors synchronously while creating
+ * the call), because the status arrives later outside that context.
  *
  * Statuses, messages and metadata pass through unchanged.
  */
@@ -30,7 +24,6 @@ export function clientMetricsInterceptor(metrics: Metrics, downstream: BackendNa
     const definition = options.method_definition;
     const method = grpcMethodOf(definition.path, definition.requestStream, definition.responseStream);
     const exemplar = traceExemplar() ?? null;
-    markBudgetLeft(options.deadline);
     return new InterceptingCall(nextCall(options), {
       start(metadata, listener, next) {
         const startedAt = performance.now();
@@ -44,12 +37,4 @@ export function clientMetricsInterceptor(metrics: Metrics, downstream: BackendNa
       },
     });
   };
-}
-
-function markBudgetLeft(deadline: Deadline | undefined): void {
-  if (deadline === undefined) return;
-  const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
-  if (!Number.isFinite(deadlineMs)) return;
-  const span = trace.getActiveSpan();
-  if (span?.isRecording()) span.setAttribute(BUDGET_LEFT_ATTRIBUTE, deadlineMs - Date.now());
 }

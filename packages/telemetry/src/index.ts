@@ -1,8 +1,9 @@
 /**
  * Telemetry for Govrnanza services: Prometheus metrics (one registry per
  * service, gRPC server and client interceptors, the resilience, fault and
- * gateway families) served on /metrics, and OpenTelemetry tracing started
- * once per process by preload.ts.
+ * gateway families) served on /metrics, and OpenTelemetry tracing: the SDK
+ * started once per process by preload.ts, and the spans of gRPC calls and
+ * HTTP requests (rpcSpans.ts).
  */
 export { METRIC_CATALOG, LATENCY_BUCKETS_SECONDS, type MetricSpec, type MetricName } from './metricCatalog';
 export {
@@ -15,7 +16,17 @@ export {
   type ExemplarArg,
 } from './metrics';
 export { serverMetricsInterceptor } from './grpcServerMetrics';
-export { clientMetricsInterceptor, BUDGET_LEFT_ATTRIBUTE } from './grpcClientMetrics';
+export { clientMetricsInterceptor } from './grpcClientMetrics';
+export {
+  startGrpcServerSpan,
+  startGrpcClientSpan,
+  startHttpServerSpan,
+  BUDGET_LEFT_ATTRIBUTE,
+  type ActiveSpan,
+  type RpcSpan,
+  type HttpSpan,
+} from './rpcSpans';
+export { tracedHandler, traceContextOf } from './tracedHandler';
 export { grpcMethodOf, type GrpcMethod, type GrpcType } from './grpcMethod';
 export { grpcCodeName, GRPC_CODE_NAMES } from './grpcCodeName';
 export { traceExemplar, type TraceExemplar } from './traceExemplar';

@@ -12,7 +12,7 @@ export interface SpanRecord {
   kind: 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
   /** The `service.name` resource attribute of the emitting process. */
   'service.name': string;
-  /** Instrumentation scope, e.g. `@opentelemetry/instrumentation-grpc`. */
+  /** Instrumentation scope, e.g. `@govrnanza/telemetry` (gRPC and HTTP spans) or `@opentelemetry/instrumentation-ioredis`. */
   scope: string;
   attributes: Attributes;
   events: { name: string; timeUnixMs: number; attributes: Attributes }[];

@@ -1,7 +1,5 @@
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -75,12 +73,14 @@ const started = globalThis as { [STARTED]?: Tracing };
 
 /**
  * Starts the OpenTelemetry Node SDK: the one place it is built. It must run
- * before @grpc/grpc-js, node:http or ioredis are loaded, so services load it
- * with `--require` (see preload.ts). Instrumentations: gRPC, HTTP and ioredis
- * only. W3C trace context propagation. Server spans lose what identifies the
- * caller (see `RedactingSpanProcessor`). Span export to OTLP and/or the traces
- * file as configured; with neither, no tracer provider is registered, so
- * spans are not recorded but incoming trace context is still passed on.
+ * before ioredis is loaded, so services load it with `--require` (see
+ * preload.ts). gRPC and HTTP spans are made by the runtime itself
+ * (rpcSpans.ts) through the API this registers; the one library
+ * instrumentation is ioredis. W3C trace context propagation. Server spans
+ * lose what identifies the caller (see `RedactingSpanProcessor`). Span export
+ * to OTLP and/or the traces file as configured; with neither, no tracer
+ * provider is registered, so spans are not recorded but incoming trace
+ * context is still passed on.
  * OpenTelemetry metrics and logs stay off: metrics are Prometheus (prom-client).
  * A second call returns the tracing already started.
  */
@@ -146,11 +146,8 @@ function spanProcessors(options: TracingOptions): SpanProcessor[] {
 
 function instrumentations() {
   return [
-    // Health checks from probes would be most of the traces and say nothing.
-    new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),
-    // Scrapes of the /metrics listener are not traffic.
-    new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url?.split('?')[0] === '/metrics' }),
     // Command name only: arguments carry stored values (profiles, idempotent results).
-    new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
+    // Only under a span: a Redis command outside any request (start-up, health checks) starts no trace.
+    new IORedisInstrumentation({ dbStatementSerializer: (command) => command, requireParentSpan: true }),
   ];
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { createCallContext, requestIdFrom, type Logger, type ResilienceMode } from '@govrnanza/runtime';
+import { startHttpServerSpan, type HttpSpan } from '@govrnanza/telemetry';
 import { ROUTES } from '@govrnanza/topology';
 import type { GatewayConfig } from './gatewayConfig';
 import { HttpError, toHttpError } from './http/httpError';
@@ -45,17 +46,21 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
   const server = createServer((req, res) => {
     inFlight++;
     res.once('close', () => inFlight--);
-    void handle(req, res);
+    // Probes are not traffic: /healthz gets no span.
+    if (req.url === '/healthz') return void handle(req, res, undefined);
+    const span = startHttpServerSpan(req.method ?? 'GET', req.url ?? '/', req.headers);
+    res.once('close', () => span.end(res.writableFinished ? res.statusCode : undefined));
+    span.runInside(() => void handle(req, res, span));
   });
   server.requestTimeout = NO_BUDGET_CEILING_MS + 5_000;
   server.headersTimeout = 10_000;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, span: HttpSpan | undefined): Promise<void> {
     const started = performance.now();
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
-    const span = trace.getActiveSpan()?.spanContext();
-    if (span && isSpanContextValid(span)) res.setHeader('x-trace-id', span.traceId);
+    const traced = span && trace.getSpanContext(span.context);
+    if (traced && isSpanContextValid(traced)) res.setHeader('x-trace-id', traced.traceId);
     const url = new URL(req.url ?? '/', 'http://gateway');
     const method = req.method ?? 'GET';
     if (url.pathname === '/healthz' && method === 'GET') {
@@ -71,6 +76,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
       return sendError(res, err);
     }
     const { route, params } = found.match;
+    span?.setRoute(route.template);
     const controller = new AbortController();
     res.once('close', () => controller.abort(new Error('client went away')));
     let timer: NodeJS.Timeout | undefined;
@@ -78,7 +84,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     try {
       const budgetMs = budgetFor(route.id, req.headers['x-request-timeout-ms'], opts.config);
       const deadline = Date.now() + budgetMs;
-      const ctx = createCallContext({ requestId, deadline, signal: controller.signal, log: opts.log, method: route.id });
+      const ctx = createCallContext({ requestId, deadline, signal: controller.signal, log: opts.log, method: route.id, trace: span?.context });
       const body = route.method === 'POST' ? new Fields(await readJsonBody(req, opts.config.maxBodyBytes)) : new Fields({});
       const idempotencyKey = headerValue(req.headers['idempotency-key']);
       const deadlineHit = new Promise<never>((_, reject) => {

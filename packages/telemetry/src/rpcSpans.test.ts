@@ -1,0 +1,112 @@
+import { Metadata } from '@grpc/grpc-js';
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { AlwaysOnSampler, InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { BUDGET_LEFT_ATTRIBUTE, startGrpcClientSpan, startGrpcServerSpan, startHttpServerSpan } from './rpcSpans';
+
+const spans = new InMemorySpanExporter();
+const provider = new NodeTracerProvider({ sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }), spanProcessors: [new SimpleSpanProcessor(spans)] });
+provider.register();
+
+beforeEach(() => spans.reset());
+afterAll(async () => {
+  await provider.shutdown();
+  trace.disable();
+  context.disable();
+  propagation.disable();
+});
+
+const PATH = '/govrnanza.account.v1.AccountService/GetOrganization';
+const TRACE = '0af7651916cd43dd8448eb211c80319c';
+const PARENT = 'b7ad6b7169203331';
+const traceparent = (flags: '00' | '01') => `00-${TRACE}-${PARENT}-${flags}`;
+const finished = () => spans.getFinishedSpans();
+
+function metadataWith(entries: Record<string, string>): Metadata {
+  const m = new Metadata();
+  for (const [k, v] of Object.entries(entries)) m.set(k, v);
+  return m;
+}
+
+describe('startGrpcServerSpan', () => {
+  it("continues the caller's sampled trace, named and labelled by the RPC conventions", () => {
+    const span = startGrpcServerSpan(PATH, metadataWith({ traceparent: traceparent('01') }));
+    expect(span.recording).toBe(true);
+    span.end(0);
+    const [s] = finished();
+    expect(s).toMatchObject({ name: 'govrnanza.account.v1.AccountService/GetOrganization', kind: 1 });
+    expect(s!.spanContext().traceId).toBe(TRACE);
+    expect(s!.parentSpanContext?.spanId).toBe(PARENT);
+    expect(s!.attributes).toEqual({ 'rpc.system': 'grpc', 'rpc.service': 'govrnanza.account.v1.AccountService', 'rpc.method': 'GetOrganization', 'rpc.grpc.status_code': 0 });
+    expect(s!.status.code).toBe(0);
+  });
+
+  it("marks the server's own failures as errors, not the caller's mistakes", () => {
+    startGrpcServerSpan(PATH, new Metadata()).end(14);
+    startGrpcServerSpan(PATH, new Metadata()).end(5);
+    expect(finished().map((s) => [s.attributes['rpc.grpc.status_code'], s.status.code])).toEqual([
+      [14, 2],
+      [5, 0],
+    ]);
+  });
+
+  it("records nothing under an unsampled caller, and keeps the caller's trace for the calls it makes", () => {
+    const span = startGrpcServerSpan(PATH, metadataWith({ traceparent: traceparent('00') }));
+    expect(span.recording).toBe(false);
+    // Not recording: nothing is made active.
+    span.runInside(() => expect(trace.getActiveSpan()).toBeUndefined());
+    const out = new Metadata();
+    const child = startGrpcClientSpan(PATH, span.context, out, Date.now() + 1000);
+    expect(child.recording).toBe(false);
+    expect(String(out.get('traceparent')[0])).toMatch(new RegExp(`^00-${TRACE}-[0-9a-f]{16}-00$`));
+    child.end(0);
+    span.end(0);
+    expect(finished()).toHaveLength(0);
+  });
+});
+
+describe('startGrpcClientSpan', () => {
+  it("is the parent's child, sends its own context to the server, and records the budget left", () => {
+    const server = startGrpcServerSpan(PATH, new Metadata());
+    const out = new Metadata();
+    const client = startGrpcClientSpan(PATH, server.context, out, Date.now() + 800);
+    client.runInside(() => expect(trace.getActiveSpan()?.spanContext().spanId).toBe(trace.getSpan(client.context)!.spanContext().spanId));
+    client.end(4);
+    server.end(0);
+    const [c, s] = finished();
+    expect(c!.kind).toBe(2);
+    expect(c!.parentSpanContext?.spanId).toBe(s!.spanContext().spanId);
+    expect(String(out.get('traceparent')[0])).toBe(`00-${s!.spanContext().traceId}-${c!.spanContext().spanId}-01`);
+    expect(c!.attributes[BUDGET_LEFT_ATTRIBUTE]).toBeGreaterThan(700);
+    expect(c!.attributes[BUDGET_LEFT_ATTRIBUTE]).toBeLessThanOrEqual(800);
+    // A client span counts every failed attempt as an error.
+    expect(c!.status).toEqual({ code: 2, message: 'DeadlineExceeded' });
+  });
+
+  it('records no budget for a call without a deadline', () => {
+    startGrpcClientSpan(PATH, ROOT_CONTEXT, new Metadata(), Infinity).end(0);
+    expect(finished()[0]!.attributes).not.toHaveProperty(BUDGET_LEFT_ATTRIBUTE);
+  });
+});
+
+describe('startHttpServerSpan', () => {
+  it('is named after the route template, with method, route and status, and nothing about the caller', () => {
+    const span = startHttpServerSpan('GET', '/v1/orgs/org_1?pageToken=secret', { traceparent: traceparent('01'), 'user-agent': 'alice-agent', 'x-forwarded-for': '203.0.113.9' });
+    span.setRoute('/v1/orgs/{org}');
+    span.end(200);
+    const [s] = finished();
+    expect(s!.name).toBe('GET /v1/orgs/{org}');
+    expect(s!.spanContext().traceId).toBe(TRACE);
+    expect(s!.attributes).toEqual({ 'http.request.method': 'GET', 'url.path': '/v1/orgs/org_1', 'http.route': '/v1/orgs/{org}', 'http.response.status_code': 200 });
+    expect(s!.status.code).toBe(0);
+  });
+
+  it('counts a 5xx, or no response at all, as an error; a 4xx is not', () => {
+    for (const status of [503, 404, undefined]) startHttpServerSpan('POST', '/v1/orgs', {}).end(status);
+    expect(finished().map((s) => [s.attributes['http.response.status_code'], s.status.code])).toEqual([
+      [503, 2],
+      [404, 0],
+      [undefined, 2],
+    ]);
+  });
+});

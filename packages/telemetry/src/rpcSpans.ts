@@ -1,0 +1,170 @@
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type TextMapGetter,
+  type TextMapSetter,
+} from '@opentelemetry/api';
+import type { Metadata } from '@grpc/grpc-js';
+import type { IncomingHttpHeaders } from 'node:http';
+import rootPackage from '../../../package.json';
+import { grpcCodeName } from './grpcCodeName';
+import { grpcMethodOf } from './grpcMethod';
+
+/**
+ * Govrnanza's gRPC and HTTP spans, made with the OpenTelemetry API at the
+ * points where the runtime already holds the call (the server edge, each
+ * attempt on the wire, the gateway's request handler) instead of by
+ * @opentelemetry/instrumentation-grpc and -http, which patch grpc-js and
+ * node:http and did their work (context binding of every call's emitters,
+ * wrapped callbacks, span objects) on every call, sampled or not: measured
+ * at about a third of the three-process chain's throughput (README,
+ * Performance). Here an unsampled call costs a traceparent parsed and
+ * written, and a non-recording span; the trace context travels in the
+ * CallContext, and only a recording span is made the active one (so span
+ * events, exemplars and the ioredis instrumentation find it).
+ *
+ * Span names and attributes follow the OpenTelemetry RPC and HTTP semantic
+ * conventions: `<package.Service>/<Method>` with rpc.system, rpc.service,
+ * rpc.method and rpc.grpc.status_code; `<METHOD> <route template>` with
+ * http.request.method, url.path, http.route and http.response.status_code. Nothing
+ * identifying the caller (address, user agent), no message, no query string.
+ */
+const tracer = trace.getTracer('@govrnanza/telemetry', rootPackage.version);
+
+/** Span attribute: milliseconds between the attempt's start and its deadline (absent when the call has none). */
+export const BUDGET_LEFT_ATTRIBUTE = 'govrnanza.deadline.budget_left_ms';
+
+/** A started span and the context that carries it to what runs under it. */
+export interface ActiveSpan {
+  /** The parent's context with this span set: pass it on to calls made under the span. */
+  readonly context: Context;
+  /** True when sampled: only then do attributes, events and `runInside` matter. */
+  readonly recording: boolean;
+  /**
+   * Runs `fn` with this span as the active one when it records (span events,
+   * trace exemplars and library instrumentations look there), directly otherwise.
+   */
+  runInside<T>(fn: () => T): T;
+}
+
+/** A span of one gRPC call, ended with the call's status code. */
+export interface RpcSpan extends ActiveSpan {
+  end(code: number): void;
+}
+
+/** A span of one HTTP request, named after its route once known, ended with the response status. */
+export interface HttpSpan extends ActiveSpan {
+  /** The route template matched, e.g. `/v1/orgs/{org}`: names the span. */
+  setRoute(template: string): void;
+  /** Ends the span; `status` undefined when no response was sent (the client went away). */
+  end(status: number | undefined): void;
+}
+
+const metadataGetter: TextMapGetter<Metadata> = {
+  keys: (carrier) => Object.keys(carrier.getMap()),
+  get: (carrier, key) => {
+    const values = carrier.get(key);
+    if (values.length === 0) return undefined;
+    return values.map((v) => (typeof v === 'string' ? v : v.toString('utf8')));
+  },
+};
+
+const metadataSetter: TextMapSetter<Metadata> = {
+  set: (carrier, key, value) => carrier.set(key, value),
+};
+
+const headersGetter: TextMapGetter<IncomingHttpHeaders> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => carrier[key],
+};
+
+/**
+ * The server span of a gRPC call, child of the trace context the caller
+ * sent in `metadata` (W3C traceparent), if any.
+ */
+export function startGrpcServerSpan(path: string, metadata: Metadata): RpcSpan {
+  const parent = propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
+  return rpcSpan(path, SpanKind.SERVER, parent);
+}
+
+/**
+ * The client span of one attempt of a gRPC call under `parent`, its trace
+ * context written into `metadata` for the server. `deadline` (epoch ms,
+ * Infinity for none) is recorded as the budget the attempt had left.
+ */
+export function startGrpcClientSpan(path: string, parent: Context, metadata: Metadata, deadline: number): RpcSpan {
+  const span = rpcSpan(path, SpanKind.CLIENT, parent);
+  if (span.recording && Number.isFinite(deadline)) trace.getSpan(span.context)!.setAttribute(BUDGET_LEFT_ATTRIBUTE, deadline - Date.now());
+  propagation.inject(span.context, metadata, metadataSetter);
+  return span;
+}
+
+/**
+ * The server span of an HTTP request, child of the trace context in its
+ * headers, if any. `url` is the request target; only its path is recorded
+ * (ids of resources, never the query string).
+ */
+export function startHttpServerSpan(method: string, url: string, headers: IncomingHttpHeaders): HttpSpan {
+  const parent = propagation.extract(ROOT_CONTEXT, headers, headersGetter);
+  const query = url.indexOf('?');
+  const attributes: Attributes = { 'http.request.method': method, 'url.path': query === -1 ? url : url.slice(0, query) };
+  const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+  const recording = span.isRecording();
+  return {
+    ...activeSpan(span, parent, recording),
+    setRoute(template) {
+      if (!recording) return;
+      span.updateName(`${method} ${template}`);
+      span.setAttribute('http.route', template);
+    },
+    end(status) {
+      if (recording) {
+        if (status !== undefined) span.setAttribute('http.response.status_code', status);
+        // HTTP server semantic conventions: only 5xx (or no response) is a server span error.
+        if (status === undefined || status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: status === undefined ? 'no response sent' : undefined });
+      }
+      span.end();
+    },
+  };
+}
+
+function rpcSpan(path: string, kind: SpanKind, parent: Context): RpcSpan {
+  const method = grpcMethodOf(path, false, false);
+  const attributes: Attributes = { 'rpc.system': 'grpc', 'rpc.service': method.service, 'rpc.method': method.name };
+  const span = tracer.startSpan(`${method.service}/${method.name}`, { kind, attributes }, parent);
+  const recording = span.isRecording();
+  return {
+    ...activeSpan(span, parent, recording),
+    end(code) {
+      if (recording) {
+        span.setAttribute('rpc.grpc.status_code', code);
+        if (isError(kind, code)) span.setStatus({ code: SpanStatusCode.ERROR, message: grpcCodeName(code) });
+      }
+      span.end();
+    },
+  };
+}
+
+function activeSpan(span: Span, parent: Context, recording: boolean): ActiveSpan {
+  const ctx = trace.setSpan(parent, span);
+  return {
+    context: ctx,
+    recording,
+    runInside: (fn) => (recording ? context.with(ctx, fn) : fn()),
+  };
+}
+
+/** Status codes a server span counts as its own error (RPC semantic conventions); a client span counts every non-OK. */
+const SERVER_ERROR_CODES = new Set([2, 4, 12, 13, 14, 15]); // UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS
+
+function isError(kind: SpanKind, code: number): boolean {
+  if (code === 0) return false;
+  return kind === SpanKind.CLIENT || SERVER_ERROR_CODES.has(code);
+}
