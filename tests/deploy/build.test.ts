@@ -2,7 +2,7 @@
  * tools/build.ts bundles every entry that exists (services, the tracing
  * preload, the load generator) into CommonJS with the root dependencies left
  * external, and the preload then registers the tracer provider every bundle's
- * spans use and instruments ioredis as it loads.
+ * spans use (and, with TRACE_CONTEXT=async, instruments ioredis as it loads).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -70,7 +70,7 @@ describe('tools/build.ts', () => {
     expect(grpcUsers.length).toBeGreaterThan(0);
   });
 
-  it('the preload bundle registers the tracer provider and instruments ioredis when it is required afterwards', () => {
+  it('the preload bundle registers the tracer provider, and instruments ioredis when it is required afterwards with TRACE_CONTEXT=async', () => {
     const probe = [
       "const api = require('@opentelemetry/api');",
       "const span = api.trace.getTracer('probe').startSpan('probe');",
@@ -78,15 +78,19 @@ describe('tools/build.ts', () => {
       'process.stdout.write(JSON.stringify({ recording: span.isRecording(), wrapped }));',
     ].join(' ');
     const tmp = mkdtempSync(path.join(cacheDir, 'preload-probe-'));
-    try {
-      const run = spawnSync(process.execPath, ['--require', path.join(outdir, 'preload.js'), '-e', probe], {
+    const run = (extra: Record<string, string>) =>
+      spawnSync(process.execPath, ['--require', path.join(outdir, 'preload.js'), '-e', probe], {
         cwd: outdir,
         encoding: 'utf8',
         timeout: 20_000,
-        env: { PATH: process.env.PATH, OTEL_SERVICE_NAME: 'build-test', OTEL_TRACES_FILE: path.join(tmp, 'spans.jsonl') },
+        env: { PATH: process.env.PATH, OTEL_SERVICE_NAME: 'build-test', OTEL_TRACES_FILE: path.join(tmp, 'spans.jsonl'), ...extra },
       });
-      expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toEqual({ recording: true, wrapped: true });
+    try {
+      for (const [mode, wrapped] of [['explicit', false], ['async', true]] as const) {
+        const r = run({ TRACE_CONTEXT: mode });
+        expect(r.stderr, mode).toBe('');
+        expect(JSON.parse(r.stdout), mode).toEqual({ recording: true, wrapped });
+      }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -133,6 +133,21 @@ describe('traces', () => {
     for (const s of readAllSpans(Object.values(traceFiles)).filter((x) => x.kind === 'SERVER')) {
       expect(Object.keys(s.attributes).filter((k) => REDACTED_SERVER_ATTRIBUTES.includes(k)), `${s['service.name']} ${s.name}`).toEqual([]);
     }
+
+    // The latency samples of this request link to its trace (OpenMetrics exemplars), on every side of every hop.
+    const traceId = spans[0]!.traceId;
+    const exemplarFamilies = async (service: ServiceName): Promise<string[]> => {
+      const res = await fetch(`http://127.0.0.1:${sys.endpoints[service].metricsPort}/metrics`, { headers: { accept: 'application/openmetrics-text' } });
+      const linked = parsePrometheusText(await res.text()).filter((x) => x.exemplar?.labels.trace_id === traceId);
+      return [...new Set(linked.map((x) => x.name))].sort();
+    };
+    expect(await exemplarFamilies('gateway')).toEqual(
+      ['govrnanza_client_budget_left_seconds_bucket', 'govrnanza_client_call_seconds_bucket', 'grpc_client_handling_seconds_bucket', 'http_server_request_duration_seconds_bucket'],
+    );
+    expect(await exemplarFamilies('registry')).toEqual(
+      ['govrnanza_client_budget_left_seconds_bucket', 'govrnanza_client_call_seconds_bucket', 'grpc_client_handling_seconds_bucket', 'grpc_server_handling_seconds_bucket'],
+    );
+    for (const leaf of ['account', 'profile'] as const) expect(await exemplarFamilies(leaf), leaf).toEqual(['grpc_server_handling_seconds_bucket']);
   });
 
   it('shows the retries and the fallback on registry\'s span when profile fails', async () => {

@@ -4,8 +4,8 @@ import type { FaultDecision, FaultInjector } from './faultInjector';
 /** The kinds of injected fault (a metric label). */
 export type FaultKind = 'delay' | 'abort' | 'drop';
 
-/** Told about every injected fault: metrics, logs and span events hang here. */
-export type FaultObserver = (path: string, kind: FaultKind, detail: { delayMs?: number; code?: number }) => void;
+/** Told about every injected fault, with the call it hit: metrics, logs and span events hang here. */
+export type FaultObserver = (path: string, kind: FaultKind, detail: { delayMs?: number; code?: number }, call: ServerUnaryCall<unknown, unknown>) => void;
 
 /** Wraps one unary handler; returned unchanged when faults are off. */
 export type HandlerWrapper = (path: string, handler: handleUnaryCall<unknown, unknown>) => handleUnaryCall<unknown, unknown>;
@@ -45,19 +45,19 @@ function applyFault(
   const proceed = (): void => {
     if (call.cancelled) return;
     if (d.abortCode !== undefined) {
-      observe(path, 'abort', { code: d.abortCode });
+      observe(path, 'abort', { code: d.abortCode }, call);
       callback({ code: d.abortCode, details: `injected fault: ${status[d.abortCode]}`, metadata: new Metadata() });
       return;
     }
     if (!d.drop) return handler(call, callback);
     handler(call, (err, value) => {
       if (err) return callback(err);
-      observe(path, 'drop', { code: status.UNAVAILABLE });
+      observe(path, 'drop', { code: status.UNAVAILABLE }, call);
       callback({ code: status.UNAVAILABLE, details: 'injected fault: response dropped after the handler ran', metadata: new Metadata() }, value);
     });
   };
   if (d.delayMs <= 0) return proceed();
-  observe(path, 'delay', { delayMs: Math.round(d.delayMs) });
+  observe(path, 'delay', { delayMs: Math.round(d.delayMs) }, call);
   const timer = setTimeout(proceed, d.delayMs);
   call.once('cancelled', () => clearTimeout(timer));
 }

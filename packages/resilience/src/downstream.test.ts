@@ -1,4 +1,5 @@
 import { Server, ServerCredentials, status, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import { createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import { account } from '@govrnanza/contracts';
 import { createCallContext, createLogger, ServiceError as DomainError, type CallContext } from '@govrnanza/runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -47,13 +48,21 @@ const log = createLogger('test', 'silent');
 const ctxWith = (budgetMs: number): CallContext =>
   createCallContext({ requestId: 'r1', deadline: Date.now() + budgetMs, signal: new AbortController().signal, log, method: 'test' });
 
+/**
+ * Records events as `name:args`, without the trace context that every event
+ * of a call carries first; `traces` keeps those contexts, to check they are the call's.
+ */
 function recorder() {
   const seen: string[] = [];
+  const traces: unknown[] = [];
   const events: ResilienceEvents = { ...NO_EVENTS };
   for (const k of Object.keys(NO_EVENTS) as (keyof ResilienceEvents)[]) {
-    (events as unknown as Record<string, (...a: unknown[]) => void>)[k] = (...args: unknown[]) => seen.push(`${k}:${args.join(',')}`);
+    (events as unknown as Record<string, (...a: unknown[]) => void>)[k] = (...args: unknown[]) => {
+      if (k !== 'breakerState') traces.push(args.shift());
+      seen.push(`${k}:${args.join(',')}`);
+    };
   }
-  return { seen, events };
+  return { seen, traces, events };
 }
 
 const fast: Partial<DownstreamPolicyOptions> = { backoffInitialMs: 1, backoffMaxMs: 5, breakerMinRps: 1000 };
@@ -85,12 +94,17 @@ describe('createDownstream', () => {
   it('retries an idempotent read on UNAVAILABLE and succeeds', async () => {
     let n = 0;
     behaviour = () => (++n < 3 ? { code: status.UNAVAILABLE } : {});
-    const { seen, events } = recorder();
+    const { seen, traces, events } = recorder();
     const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: fast, events });
-    const res = await ds.getOrganization({ orgId: 'org_1' }, ctxWith(2_000));
+    const trace = ROOT_CONTEXT.setValue(createContextKey('test'), 'this call');
+    const ctx = createCallContext({ requestId: 'r1', deadline: Date.now() + 2_000, signal: new AbortController().signal, log, method: 'test', trace });
+    const res = await ds.getOrganization({ orgId: 'org_1' }, ctx);
     expect(res.organization?.id).toBe('org_1');
     expect(received).toHaveLength(3);
     expect(seen.filter((s) => s.startsWith('retry:'))).toHaveLength(2);
+    // Every event of the call carries the call's trace context.
+    expect(traces.length).toBeGreaterThan(2);
+    for (const t of traces) expect(t).toBe(trace);
     expect(seen).toContain(`call:GetOrganization,${status.OK},${seen.find((s) => s.startsWith('call:'))!.split(',')[2]}`);
     ds.close();
   });

@@ -1,4 +1,5 @@
 import { Client, credentials, status, type Interceptor, type ServiceError as GrpcError } from '@grpc/grpc-js';
+import { BulkheadRejectedError } from 'cockatiel';
 import { idempotencyOf } from '@govrnanza/contracts';
 import { errorMeta, isGrpcError, ServiceError, statusName, type CallContext, type ResilienceMode } from '@govrnanza/runtime';
 import type { BackendName, ServiceName } from '@govrnanza/topology';
@@ -88,10 +89,10 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
     const passThrough = s.spec.mode === 'none';
     const deadline = passThrough ? ctx.deadline : callDeadline(ctx.deadline, s.options.marginMs);
     const left = remainingMs(deadline);
-    if (left !== Infinity) s.events.budgetLeft(method, Math.max(0, left) / 1000);
+    if (left !== Infinity) s.events.budgetLeft(ctx.trace, method, Math.max(0, left) / 1000);
     try {
       if (!passThrough && left < s.options.minCallMs) {
-        s.events.deadlineExceeded(method);
+        s.events.deadlineExceeded(ctx.trace, method);
         throw new ServiceError(status.DEADLINE_EXCEEDED, `${label}: not started, ${Math.max(0, Math.round(left))} ms left of the deadline`, {
           downstream: s.spec.downstream,
         });
@@ -99,12 +100,13 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
       const response = s.policies
         ? await viaPolicies(def, request, ctx, deadline, s, hedge, isIdempotent(level, request), method, label)
         : await once(def, request, ctx, deadline, s, label);
-      s.events.call(method, status.OK, (performance.now() - started) / 1000);
+      s.events.call(ctx.trace, method, status.OK, (performance.now() - started) / 1000);
       return response;
     } catch (err) {
+      if (err instanceof BulkheadRejectedError) s.events.bulkheadRejected(ctx.trace);
       const mapped = mapError(err, s.spec.downstream, label);
-      if (mapped.code === status.DEADLINE_EXCEEDED) s.events.deadlineExceeded(method);
-      s.events.call(method, mapped.code, (performance.now() - started) / 1000);
+      if (mapped.code === status.DEADLINE_EXCEEDED) s.events.deadlineExceeded(ctx.trace, method);
+      s.events.call(ctx.trace, method, mapped.code, (performance.now() - started) / 1000);
       throw mapped;
     }
   };
@@ -144,30 +146,30 @@ async function viaPolicies<Req, Res>(
     const perAttempt = attemptDeadline(deadline, s.options.attemptTimeoutMs, now);
     const send = (sig: AbortSignal): Promise<Res> => unaryCall(s.client, def, request, ctx.requestId, perAttempt, sig, ctx.trace);
     try {
-      return hedge ? await hedged(send, s.options.hedgeDelayMs, () => mayHedge(s, method), signal) : await send(signal);
+      return hedge ? await hedged(send, s.options.hedgeDelayMs, () => mayHedge(s, ctx, method), signal) : await send(signal);
     } catch (err) {
       const code = isGrpcError(err) ? err.code : status.UNKNOWN;
-      const retry = idempotent && RETRYABLE_CODES.has(code) && n < s.options.maxRetries && !ctx.signal.aborted && mayRetry(s, deadline, method);
-      if (retry) s.events.retry(method, n + 1, code);
+      const retry = idempotent && RETRYABLE_CODES.has(code) && n < s.options.maxRetries && !ctx.signal.aborted && mayRetry(s, ctx, deadline, method);
+      if (retry) s.events.retry(ctx.trace, method, n + 1, code);
       throw toAttemptError(err, s.spec.downstream, label, retry);
     }
   };
   return s.policies!.execute(attempt, ctx.signal);
 }
 
-function mayRetry(s: Shared, deadline: number, method: string): boolean {
+function mayRetry(s: Shared, ctx: CallContext, deadline: number, method: string): boolean {
   if (!retryFits(deadline, s.options.backoffMaxMs, s.options.minCallMs)) return false;
   if (s.budget.tryAcquire()) return true;
-  s.events.retryBudgetExhausted(method);
+  s.events.retryBudgetExhausted(ctx.trace, method);
   return false;
 }
 
-function mayHedge(s: Shared, method: string): boolean {
+function mayHedge(s: Shared, ctx: CallContext, method: string): boolean {
   if (!s.budget.tryAcquire()) {
-    s.events.retryBudgetExhausted(method);
+    s.events.retryBudgetExhausted(ctx.trace, method);
     return false;
   }
-  s.events.hedge(method);
+  s.events.hedge(ctx.trace, method);
   return true;
 }
 

@@ -46,8 +46,8 @@ const STATE: Record<CircuitState, BreakerState> = {
  * gRPC deadline, so the server sees it and stops work too.
  */
 export function buildPolicyStack(options: DownstreamPolicyOptions, events: ResilienceEvents): PolicyStack {
+  // Its rejections are reported by the caller, which knows the call's trace (see `createDownstream`).
   const bulkheadPolicy = bulkhead(options.bulkheadLimit, options.bulkheadQueue);
-  bulkheadPolicy.onReject(() => events.bulkheadRejected());
 
   const breaker = circuitBreaker(
     handleWhen((err) => err instanceof AttemptError && err.countsAsFailure),

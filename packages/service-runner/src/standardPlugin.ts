@@ -9,7 +9,9 @@ import {
   shutdownTracing,
   spanEvent,
   startMetricsServer,
+  traceContextOf,
   tracedHandler,
+  traceExemplar,
   type Metrics,
 } from '@govrnanza/telemetry';
 import type { BackendName } from '@govrnanza/topology';
@@ -61,10 +63,14 @@ export function standardPlugin(): BackendPlugin {
     // Outermost the server span, then faults, then the service's handler.
     wrapHandler(path, handler) {
       if (!injector) return tracedHandler(path, handler);
-      const observe: FaultObserver = (p, kind, detail) => {
+      const observe: FaultObserver = (p, kind, detail, call) => {
         const method = p.slice(p.lastIndexOf('/') + 1);
         if (metricsOn) m().recordFaultInjected(method, kind);
-        spanEvent('fault.injected', { 'fault.kind': kind, ...(detail.delayMs !== undefined ? { 'fault.delay_ms': detail.delayMs } : {}), ...(detail.code !== undefined ? { 'fault.code': detail.code } : {}) });
+        spanEvent(traceContextOf(call), 'fault.injected', () => ({
+          'fault.kind': kind,
+          ...(detail.delayMs !== undefined ? { 'fault.delay_ms': detail.delayMs } : {}),
+          ...(detail.code !== undefined ? { 'fault.code': detail.code } : {}),
+        }));
         log?.warn({ method, kind, ...detail }, 'fault injected');
       };
       return tracedHandler(path, faultHandlerWrapper(injector, observe)(path, handler));
@@ -87,37 +93,37 @@ export function standardPlugin(): BackendPlugin {
   return plugin;
 }
 
-/** Resilience events as metrics and span events. */
+/** Resilience events as metrics and span events on the call's span; latency samples link to its trace. */
 function metricsEvents(metrics: Metrics, downstream: BackendName): ResilienceEvents {
   metrics.setCircuitBreakerState(downstream, 'closed');
   return {
-    call: (method, code, seconds) => metrics.recordClientCall(downstream, method, code, seconds),
-    budgetLeft: (method, seconds) => metrics.recordBudgetLeft(downstream, method, seconds),
-    retry(method, attempt, code) {
+    call: (trace, method, code, seconds) => metrics.recordClientCall(downstream, method, code, seconds, traceExemplar(trace) ?? null),
+    budgetLeft: (trace, method, seconds) => metrics.recordBudgetLeft(downstream, method, seconds, traceExemplar(trace) ?? null),
+    retry(trace, method, attempt, code) {
       metrics.recordRetry(downstream, method);
-      spanEvent('retry', () => ({ 'retry.downstream': downstream, 'retry.method': method, 'retry.attempt': attempt, 'retry.after_code': code }));
+      spanEvent(trace, 'retry', () => ({ 'retry.downstream': downstream, 'retry.method': method, 'retry.attempt': attempt, 'retry.after_code': code }));
     },
-    hedge(method) {
+    hedge(trace, method) {
       metrics.recordHedge(downstream, method);
-      spanEvent('hedge', { 'hedge.downstream': downstream, 'hedge.method': method });
+      spanEvent(trace, 'hedge', () => ({ 'hedge.downstream': downstream, 'hedge.method': method }));
     },
-    retryBudgetExhausted(method) {
+    retryBudgetExhausted(trace, method) {
       metrics.recordRetryBudgetExhausted(downstream);
-      spanEvent('retry_budget.exhausted', { 'retry.downstream': downstream, 'retry.method': method });
+      spanEvent(trace, 'retry_budget.exhausted', () => ({ 'retry.downstream': downstream, 'retry.method': method }));
     },
-    deadlineExceeded: (method) => metrics.recordDeadlineExceeded(downstream, method),
+    deadlineExceeded: (_trace, method) => metrics.recordDeadlineExceeded(downstream, method),
     breakerState: (state: BreakerState) => metrics.recordCircuitBreakerTransition(downstream, state),
-    bulkheadRejected() {
+    bulkheadRejected(trace) {
       metrics.recordBulkheadRejection(downstream);
-      spanEvent('bulkhead.rejected', { 'bulkhead.downstream': downstream });
+      spanEvent(trace, 'bulkhead.rejected', () => ({ 'bulkhead.downstream': downstream }));
     },
-    fallback(part, reason) {
+    fallback(trace, part, reason) {
       metrics.recordFallback(downstream, part, reason);
-      spanEvent('fallback', { 'fallback.downstream': downstream, 'fallback.part': part, 'fallback.reason': reason });
+      spanEvent(trace, 'fallback', () => ({ 'fallback.downstream': downstream, 'fallback.part': part, 'fallback.reason': reason }));
     },
-    failOpen(decision) {
+    failOpen(trace, decision) {
       metrics.recordFailOpenDecision(downstream, decision);
-      spanEvent('fail_open', { 'fail_open.downstream': downstream, 'fail_open.decision': decision });
+      spanEvent(trace, 'fail_open', () => ({ 'fail_open.downstream': downstream, 'fail_open.decision': decision }));
     },
   };
 }

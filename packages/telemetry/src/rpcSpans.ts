@@ -27,8 +27,8 @@ import { grpcMethodOf } from './grpcMethod';
  * at about a third of the three-process chain's throughput (README,
  * Performance). Here an unsampled call costs a traceparent parsed and
  * written, and a non-recording span; the trace context travels in the
- * CallContext, and only a recording span is made the active one (so span
- * events, exemplars and the ioredis instrumentation find it).
+ * CallContext, and only a recording span is made the active one, for the
+ * synchronous code that looks for it (interceptors' trace exemplars).
  *
  * Span names and attributes follow the OpenTelemetry RPC and HTTP semantic
  * conventions: `<package.Service>/<Method>` with rpc.system, rpc.service,
@@ -48,8 +48,10 @@ export interface ActiveSpan {
   /** True when sampled: only then do attributes, events and `runInside` matter. */
   readonly recording: boolean;
   /**
-   * Runs `fn` with this span as the active one when it records (span events,
-   * trace exemplars and library instrumentations look there), directly otherwise.
+   * Runs `fn` with this span as the active one when it records (trace
+   * exemplars and library instrumentations look there), directly otherwise.
+   * With the default explicit context (`TRACE_CONTEXT`) that lasts while `fn`
+   * runs synchronously; code after an await uses the context it was given.
    */
   runInside<T>(fn: () => T): T;
 }

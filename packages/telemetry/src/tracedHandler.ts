@@ -9,15 +9,18 @@ const traceOfCall = new WeakMap<object, Context>();
  * Wraps a unary grpc-js handler in the call's server span (child of the
  * caller's trace context, see `startGrpcServerSpan`), ended with the status
  * sent. Put it outermost, around fault injection too, so an injected delay or
- * abort is part of the span, as it is part of the call. The handler runs
- * inside the span when it records; what it answers is unchanged.
+ * abort is part of the span, as it is part of the call. The handler is
+ * started, and its answer sent, inside the span when it records (see
+ * `ActiveSpan.runInside`); what it answers is unchanged. Code that runs later
+ * finds the span through `traceContextOf(call)` (the CallContext's trace).
  */
 export function tracedHandler(path: string, handler: handleUnaryCall<unknown, unknown>): handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
     const span = startGrpcServerSpan(path, call.metadata);
     traceOfCall.set(call, span.context);
     const answer: sendUnaryData<unknown> = (err, value, trailer, flags) => {
-      callback(err, value, trailer, flags);
+      // Sent inside the span: the server interceptors run now and see it (the metrics' trace exemplar).
+      span.runInside(() => callback(err, value, trailer, flags));
       span.end(call.cancelled ? abandoned(call) : err ? (err.code ?? status.UNKNOWN) : status.OK);
     };
     span.runInside(() => handler(call, answer));

@@ -9,6 +9,7 @@ describe('tracingOptionsFromEnv', () => {
     expect(options).not.toHaveProperty('otlpEndpoint');
     expect(options).not.toHaveProperty('tracesFile');
     expect(options.sampler.toString()).toContain('ParentBased{root=TraceIdRatioBased{1}');
+    expect(options.contextMode).toBe('explicit');
   });
 
   it('reads every variable', () => {
@@ -19,6 +20,7 @@ describe('tracingOptionsFromEnv', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
       OTEL_TRACES_FILE: 'spans.jsonl',
       OTEL_TRACES_SAMPLER: 'always_off',
+      TRACE_CONTEXT: 'async',
     });
     expect(options).toMatchObject({
       serviceName: 'registry',
@@ -26,12 +28,17 @@ describe('tracingOptionsFromEnv', () => {
       deploymentEnvironment: 'staging',
       otlpEndpoint: 'http://jaeger:4318',
       tracesFile: 'spans.jsonl',
+      contextMode: 'async',
     });
     expect(options.sampler.toString()).toBe('AlwaysOffSampler');
   });
 
   it('fails on a bad sampler setting', () => {
     expect(() => tracingOptionsFromEnv({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
+  });
+
+  it('fails on an unknown context mode, naming the variable', () => {
+    expect(() => tracingOptionsFromEnv({ TRACE_CONTEXT: 'implicit' })).toThrow('TRACE_CONTEXT: must be explicit or async, got "implicit"');
   });
 });
 

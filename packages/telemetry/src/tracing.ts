@@ -9,6 +9,16 @@ import rootPackage from '../../../package.json';
 import { FileSpanExporter } from './fileSpanExporter';
 import { RedactingSpanProcessor } from './redactingSpanProcessor';
 import { samplerFromEnv } from './samplerFromEnv';
+import { SyncContextManager } from './syncContextManager';
+
+/**
+ * How the active context travels: `explicit` (the default) only for the
+ * synchronous extent of `context.with` (see `SyncContextManager`), the trace
+ * being passed in each CallContext; `async` through AsyncLocalStorage, across
+ * awaits, so library instrumentations (ioredis) find the request's span, at
+ * the price of promise hooks on every promise.
+ */
+export type TraceContextMode = 'explicit' | 'async';
 
 /** How to trace one process. */
 export interface TracingOptions {
@@ -23,6 +33,7 @@ export interface TracingOptions {
   /** JSON-lines file each finished span is appended to (see `FileSpanExporter`); unset: none. */
   tracesFile?: string;
   sampler: Sampler;
+  contextMode: TraceContextMode;
 }
 
 /**
@@ -31,7 +42,8 @@ export interface TracingOptions {
  * `unknown_service:node`), SERVICE_VERSION (default: the root package.json
  * version), DEPLOYMENT_ENVIRONMENT (default `local`),
  * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_FILE, OTEL_TRACES_SAMPLER and
- * OTEL_TRACES_SAMPLER_ARG (see `samplerFromEnv`). Throws on a bad sampler.
+ * OTEL_TRACES_SAMPLER_ARG (see `samplerFromEnv`), TRACE_CONTEXT (`explicit`
+ * or `async`, default `explicit`). Throws on a bad sampler or mode.
  */
 export function tracingOptionsFromEnv(env: NodeJS.ProcessEnv): TracingOptions {
   const options: TracingOptions = {
@@ -39,12 +51,19 @@ export function tracingOptionsFromEnv(env: NodeJS.ProcessEnv): TracingOptions {
     serviceVersion: env.SERVICE_VERSION?.trim() || rootPackage.version,
     deploymentEnvironment: env.DEPLOYMENT_ENVIRONMENT?.trim() || 'local',
     sampler: samplerFromEnv(env),
+    contextMode: contextModeFromEnv(env),
   };
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
   if (endpoint) options.otlpEndpoint = endpoint;
   const file = env.OTEL_TRACES_FILE?.trim();
   if (file) options.tracesFile = file;
   return options;
+}
+
+function contextModeFromEnv(env: NodeJS.ProcessEnv): TraceContextMode {
+  const raw = env.TRACE_CONTEXT?.trim() || 'explicit';
+  if (raw === 'explicit' || raw === 'async') return raw;
+  throw new Error(`TRACE_CONTEXT: must be explicit or async, got "${raw}"`);
 }
 
 /** Whether OTEL_SDK_DISABLED turns tracing off (the standard variable: `true`, any case). */
@@ -76,7 +95,8 @@ const started = globalThis as { [STARTED]?: Tracing };
  * before ioredis is loaded, so services load it with `--require` (see
  * preload.ts). gRPC and HTTP spans are made by the runtime itself
  * (rpcSpans.ts) through the API this registers; the one library
- * instrumentation is ioredis. W3C trace context propagation. Server spans
+ * instrumentation, ioredis, is loaded with `TRACE_CONTEXT=async` only (it
+ * needs the context to follow awaits). W3C trace context propagation. Server spans
  * lose what identifies the caller (see `RedactingSpanProcessor`). Span export
  * to OTLP and/or the traces file as configured; with neither, no tracer
  * provider is registered, so spans are not recorded but incoming trace
@@ -99,7 +119,9 @@ export function startTracing(options: TracingOptions): Tracing {
     sampler: options.sampler,
     spanProcessors: spanProcessors(options),
     textMapPropagator: new W3CTraceContextPropagator(),
-    instrumentations: instrumentations(),
+    // Unset: the SDK's AsyncLocalStorage context manager.
+    ...(options.contextMode === 'explicit' ? { contextManager: new SyncContextManager() } : {}),
+    instrumentations: options.contextMode === 'async' ? instrumentations() : [],
     metricReaders: [],
     logRecordProcessors: [],
   });
@@ -148,6 +170,7 @@ function instrumentations() {
   return [
     // Command name only: arguments carry stored values (profiles, idempotent results).
     // Only under a span: a Redis command outside any request (start-up, health checks) starts no trace.
+    // (With the explicit context no command would find its request's span: not loaded then.)
     new IORedisInstrumentation({ dbStatementSerializer: (command) => command, requireParentSpan: true }),
   ];
 }

@@ -101,7 +101,11 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
       sendError(res, httpErr);
     } finally {
       clearTimeout(timer);
-      opts.observer?.observe(route.template, method, status, (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      // Inside the span: the latency sample links to its trace.
+      const observe = () => opts.observer?.observe(route.template, method, status, seconds);
+      if (span) span.runInside(observe);
+      else observe();
     }
   }
 

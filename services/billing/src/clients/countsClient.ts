@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { common } from '@govrnanza/contracts';
 import { fallbackReason, withFallbackReserve, type ResilienceEvents } from '@govrnanza/resilience';
 
@@ -8,7 +9,7 @@ export type Counted<T> = { value: T; degraded: undefined } | { value: undefined;
  * Runs a count on a downstream for the usage view; when the downstream is
  * down or slow, the part degrades instead of failing the whole view.
  */
-export async function countOrDegrade<T, C extends { readonly deadline: number }>(
+export async function countOrDegrade<T, C extends { readonly deadline: number; readonly trace: Context }>(
   part: string,
   downstream: string,
   events: ResilienceEvents,
@@ -21,7 +22,7 @@ export async function countOrDegrade<T, C extends { readonly deadline: number }>
   } catch (err) {
     const reason = fallbackReason(err);
     if (reason === undefined || !fallbacks) throw err;
-    events.fallback(part, reason);
+    events.fallback(ctx.trace, part, reason);
     return { value: undefined, degraded: { part, reason: `${downstream} ${reason}: ${(err as Error).message}` } };
   }
 }

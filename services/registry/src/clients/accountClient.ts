@@ -31,11 +31,11 @@ export class AccountClient {
       const reason = fallbackReason(err);
       if (reason === undefined || !this.options.fallbacks) throw err;
       if (this.options.failureMode === 'closed') {
-        this.events.failOpen('deny');
+        this.events.failOpen(ctx.trace, 'deny');
         throw Errors.unavailable(`cannot verify the organization's status: ${(err as Error).message}`);
       }
-      this.events.failOpen('allow');
-      this.events.fallback('org_status', reason);
+      this.events.failOpen(ctx.trace, 'allow');
+      this.events.fallback(ctx.trace, 'org_status', reason);
       ctx.log.warn({ reason }, 'account unavailable: failing open');
       return { org: undefined, assumed: true, reason: `account: ${reason}` };
     }

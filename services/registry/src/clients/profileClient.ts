@@ -32,7 +32,7 @@ export class ProfileClient {
     } catch (err) {
       const reason = fallbackReason(err);
       if (reason === undefined || !this.options.fallbacks) throw err;
-      this.events.fallback('owners', reason);
+      this.events.fallback(ctx.trace, 'owners', reason);
       return { owners, missing: new Set(), degraded: { part: 'owners', reason: `profile ${reason}: ${(err as Error).message}` } };
     }
   }
