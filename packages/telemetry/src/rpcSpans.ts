@@ -15,7 +15,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import type { IncomingHttpHeaders } from 'node:http';
 import rootPackage from '../../../package.json';
 import { grpcCodeName } from './grpcCodeName';
-import { grpcMethodOf } from './grpcMethod';
+import { grpcMethodOf, type GrpcMethod } from './grpcMethod';
 
 /**
  * Govrnanza's gRPC and HTTP spans, made with the OpenTelemetry API at the
@@ -117,50 +117,85 @@ export function startHttpServerSpan(method: string, url: string, headers: Incomi
   const parent = propagation.extract(ROOT_CONTEXT, headers, headersGetter);
   const query = url.indexOf('?');
   const attributes: Attributes = { 'http.request.method': method, 'url.path': query === -1 ? url : url.slice(0, query) };
-  const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
-  const recording = span.isRecording();
-  return {
-    ...activeSpan(span, parent, recording),
-    setRoute(template) {
-      if (!recording) return;
-      span.updateName(`${method} ${template}`);
-      span.setAttribute('http.route', template);
-    },
-    end(status) {
-      if (recording) {
-        if (status !== undefined) span.setAttribute('http.response.status_code', status);
-        // HTTP server semantic conventions: only 5xx (or no response) is a server span error.
-        if (status === undefined || status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: status === undefined ? 'no response sent' : undefined });
-      }
-      span.end();
-    },
-  };
+  return new HttpServerSpan(tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent), parent, method);
 }
 
 function rpcSpan(path: string, kind: SpanKind, parent: Context): RpcSpan {
   const method = grpcMethodOf(path, false, false);
-  const attributes: Attributes = { 'rpc.system': 'grpc', 'rpc.service': method.service, 'rpc.method': method.name };
-  const span = tracer.startSpan(`${method.service}/${method.name}`, { kind, attributes }, parent);
-  const recording = span.isRecording();
-  return {
-    ...activeSpan(span, parent, recording),
-    end(code) {
-      if (recording) {
-        span.setAttribute('rpc.grpc.status_code', code);
-        if (isError(kind, code)) span.setStatus({ code: SpanStatusCode.ERROR, message: grpcCodeName(code) });
-      }
-      span.end();
-    },
-  };
+  return new GrpcSpan(tracer.startSpan(`${method.service}/${method.name}`, { kind, attributes: rpcAttributes(method) }, parent), parent, kind);
 }
 
-function activeSpan(span: Span, parent: Context, recording: boolean): ActiveSpan {
-  const ctx = trace.setSpan(parent, span);
-  return {
-    context: ctx,
-    recording,
-    runInside: (fn) => (recording ? context.with(ctx, fn) : fn()),
-  };
+/** The constant attributes of a method's spans, built once per method (the SDK copies what it records). */
+const attributesByMethod = new Map<GrpcMethod, Attributes>();
+
+function rpcAttributes(method: GrpcMethod): Attributes {
+  let attributes = attributesByMethod.get(method);
+  if (attributes === undefined) {
+    attributes = Object.freeze({ 'rpc.system': 'grpc', 'rpc.service': method.service, 'rpc.method': method.name });
+    attributesByMethod.set(method, attributes);
+  }
+  return attributes;
+}
+
+// Classes rather than object literals with closures: one allocation per span, on every call.
+class SpanHandle implements ActiveSpan {
+  readonly context: Context;
+  readonly recording: boolean;
+
+  constructor(
+    protected readonly span: Span,
+    parent: Context,
+  ) {
+    this.context = trace.setSpan(parent, span);
+    this.recording = span.isRecording();
+  }
+
+  runInside<T>(fn: () => T): T {
+    return this.recording ? context.with(this.context, fn) : fn();
+  }
+}
+
+class GrpcSpan extends SpanHandle implements RpcSpan {
+  constructor(
+    span: Span,
+    parent: Context,
+    private readonly kind: SpanKind,
+  ) {
+    super(span, parent);
+  }
+
+  end(code: number): void {
+    if (this.recording) {
+      this.span.setAttribute('rpc.grpc.status_code', code);
+      if (isError(this.kind, code)) this.span.setStatus({ code: SpanStatusCode.ERROR, message: grpcCodeName(code) });
+    }
+    this.span.end();
+  }
+}
+
+class HttpServerSpan extends SpanHandle implements HttpSpan {
+  constructor(
+    span: Span,
+    parent: Context,
+    private readonly method: string,
+  ) {
+    super(span, parent);
+  }
+
+  setRoute(template: string): void {
+    if (!this.recording) return;
+    this.span.updateName(`${this.method} ${template}`);
+    this.span.setAttribute('http.route', template);
+  }
+
+  end(status: number | undefined): void {
+    if (this.recording) {
+      if (status !== undefined) this.span.setAttribute('http.response.status_code', status);
+      // HTTP server semantic conventions: only 5xx (or no response) is a server span error.
+      if (status === undefined || status >= 500) this.span.setStatus({ code: SpanStatusCode.ERROR, message: status === undefined ? 'no response sent' : undefined });
+    }
+    this.span.end();
+  }
 }
 
 /** Status codes a server span counts as its own error (RPC semantic conventions); a client span counts every non-OK. */
