@@ -11,12 +11,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUDGET_LEFT_ATTRIBUTE } from './rpcSpans';
+import { TEST_REDIS_URL } from '../../storage/src/testRedis';
 import { readSpanRecords } from './spanRecord';
 
 const REPO = resolve(__dirname, '../../..');
 const TSX = join(REPO, 'node_modules/tsx/dist/cli.mjs');
 const PRELOAD = './packages/telemetry/src/preload.ts';
 const SCRIPT = './packages/telemetry/fixtures/tracedCall.ts';
+const REDIS_SCRIPT = './packages/telemetry/fixtures/tracedRedis.ts';
 
 interface Run {
   code: number | null;
@@ -24,11 +26,11 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the fixture under the preload with `env` added to a clean OTEL environment; killed after 30 s. */
-function runTraced(env: Record<string, string>): Promise<Run> {
+/** Runs a fixture under the preload with `env` added to a clean OTEL environment; killed after 30 s. */
+function runTraced(env: Record<string, string>, script = SCRIPT): Promise<Run> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [TSX, '--require', PRELOAD, SCRIPT], { cwd: REPO, env: { ...base, ...env } });
+    const child = spawn(process.execPath, [TSX, '--require', PRELOAD, script], { cwd: REPO, env: { ...base, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -73,6 +75,24 @@ describe('preload', () => {
     expect(budget).toBeLessThanOrEqual(2000);
     // No request content in spans.
     expect(JSON.stringify(records)).not.toContain('org-1');
+  });
+
+  it('gives Redis commands a span under the request only with TRACE_CONTEXT=async (the context then follows awaits)', async () => {
+    const spansOf = async (mode: 'explicit' | 'async') => {
+      const file = join(dir, `${mode}.jsonl`);
+      const run = await runTraced({ OTEL_SERVICE_NAME: 'account', OTEL_TRACES_FILE: file, TRACE_CONTEXT: mode, REDIS_URL: TEST_REDIS_URL }, REDIS_SCRIPT);
+      expect(run.code, `${mode}: ${run.stderr} (needs Redis at ${TEST_REDIS_URL})`).toBe(0);
+      return readSpanRecords(file);
+    };
+    const explicit = await spansOf('explicit');
+    expect(explicit.map((r) => r.kind)).toEqual(['SERVER']);
+    const async = await spansOf('async');
+    const server = async.find((r) => r.kind === 'SERVER')!;
+    const redis = async.filter((r) => r.scope === '@opentelemetry/instrumentation-ioredis');
+    expect(redis).toHaveLength(1);
+    expect(redis[0]).toMatchObject({ kind: 'CLIENT', name: 'get', traceId: server.traceId, parentSpanId: server.spanId });
+    // The command's name only: never its arguments (stored values).
+    expect(JSON.stringify(redis[0])).not.toContain('traced-redis');
   });
 
   it('exports over OTLP/HTTP protobuf to OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
