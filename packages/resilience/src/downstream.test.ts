@@ -1,5 +1,6 @@
 import { Server, ServerCredentials, status, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
-import { createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
+import { createContextKey, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { account } from '@govrnanza/contracts';
 import { createCallContext, createLogger, ServiceError as DomainError, type CallContext } from '@govrnanza/runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import type { DownstreamPolicyOptions } from './options';
 /** A real account server on 127.0.0.1:0 whose answers the test scripts. */
 let server: Server;
 let address: string;
-let received: { method: string; deadlineMs: number }[] = [];
+let received: { method: string; deadlineMs: number; traceparent?: string }[] = [];
 let behaviour: (method: string) => { code?: status; delayMs?: number } = () => ({});
 
 const org: account.Organization = { id: 'org_1', name: 'A', plan: 1, status: 1, limits: undefined, createTime: new Date(0) };
@@ -19,7 +20,8 @@ const org: account.Organization = { id: 'org_1', name: 'A', plan: 1, status: 1, 
 function handler(method: string) {
   return (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
     const d = call.getDeadline();
-    received.push({ method, deadlineMs: d instanceof Date ? d.getTime() : d });
+    const traceparent = call.metadata.get('traceparent')[0];
+    received.push({ method, deadlineMs: d instanceof Date ? d.getTime() : d, ...(traceparent ? { traceparent: String(traceparent) } : {}) });
     const b = behaviour(method);
     setTimeout(() => (b.code ? cb({ code: b.code, details: `scripted ${status[b.code]}` }) : cb(null, { organization: org })), b.delayMs ?? 0);
   };
@@ -79,6 +81,20 @@ describe('createDownstream', () => {
     ds.close();
   });
 
+  it("passes the call's trace on to the server (W3C traceparent), with no tracer provider, as when no exporter is set", async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: fast });
+      const parent = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 0 });
+      const callTrace = trace.setSpan(ROOT_CONTEXT, parent);
+      await ds.getOrganization({ orgId: 'org_1' }, createCallContext({ requestId: 'r1', deadline: Date.now() + 2_000, signal: new AbortController().signal, log, method: 'test', trace: callTrace }));
+      expect(received.map((r) => r.traceparent)).toEqual(['00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00']);
+      ds.close();
+    } finally {
+      propagation.disable();
+    }
+  });
+
   it('fails fast with DEADLINE_EXCEEDED, without calling, when too little budget is left', async () => {
     const { seen, events } = recorder();
     const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: { ...fast, marginMs: 10, minCallMs: 5 }, events });
@@ -96,15 +112,15 @@ describe('createDownstream', () => {
     behaviour = () => (++n < 3 ? { code: status.UNAVAILABLE } : {});
     const { seen, traces, events } = recorder();
     const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: fast, events });
-    const trace = ROOT_CONTEXT.setValue(createContextKey('test'), 'this call');
-    const ctx = createCallContext({ requestId: 'r1', deadline: Date.now() + 2_000, signal: new AbortController().signal, log, method: 'test', trace });
+    const callTrace = ROOT_CONTEXT.setValue(createContextKey('test'), 'this call');
+    const ctx = createCallContext({ requestId: 'r1', deadline: Date.now() + 2_000, signal: new AbortController().signal, log, method: 'test', trace: callTrace });
     const res = await ds.getOrganization({ orgId: 'org_1' }, ctx);
     expect(res.organization?.id).toBe('org_1');
     expect(received).toHaveLength(3);
     expect(seen.filter((s) => s.startsWith('retry:'))).toHaveLength(2);
     // Every event of the call carries the call's trace context.
     expect(traces.length).toBeGreaterThan(2);
-    for (const t of traces) expect(t).toBe(trace);
+    for (const t of traces) expect(t).toBe(callTrace);
     expect(seen).toContain(`call:GetOrganization,${status.OK},${seen.find((s) => s.startsWith('call:'))!.split(',')[2]}`);
     ds.close();
   });

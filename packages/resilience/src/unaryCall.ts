@@ -1,4 +1,4 @@
-import { Metadata, status, type Client, type ServiceError as GrpcError } from '@grpc/grpc-js';
+import { Metadata, status, type Client, type ClientUnaryCall, type ServiceError as GrpcError } from '@grpc/grpc-js';
 import type { Context } from '@opentelemetry/api';
 import { startGrpcClientSpan } from '@govrnanza/telemetry';
 
@@ -29,21 +29,23 @@ export function unaryCall<Req, Res>(
   metadata.set('x-request-id', requestId);
   const span = startGrpcClientSpan(method.path, parent, metadata, deadline);
   return new Promise<Res>((resolve, reject) => {
-    // Made inside the span when it records: the client interceptors (metrics' trace exemplar) run now, synchronously.
-    const call = span.runInside(() => client.makeUnaryRequest(
-      method.path,
-      method.requestSerialize,
-      method.responseDeserialize,
-      request,
-      metadata,
-      deadline === Infinity ? {} : { deadline },
-      (err: GrpcError | null, response?: Res) => {
-        signal.removeEventListener('abort', cancel);
-        span.end(err ? err.code : status.OK);
-        if (err) reject(err);
-        else resolve(response as Res);
-      },
-    ));
+    const done = (err: GrpcError | null, response?: Res): void => {
+      signal.removeEventListener('abort', cancel);
+      span.end(err ? err.code : status.OK, err !== null && signal.aborted);
+      if (err) reject(err);
+      else resolve(response as Res);
+    };
+    let call: ClientUnaryCall;
+    try {
+      // Made inside the span when it records: the client interceptors (metrics' trace exemplar) run now, synchronously.
+      call = span.runInside(() =>
+        client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, deadline === Infinity ? {} : { deadline }, done),
+      );
+    } catch (err) {
+      // e.g. a closed channel at shutdown
+      span.end(status.INTERNAL);
+      throw err;
+    }
     function cancel(): void {
       call.cancel();
     }

@@ -1,4 +1,5 @@
-import { ServerInterceptingCall, status as Status, type ServerInterceptor, type ServerInterceptingCallInterface } from '@grpc/grpc-js';
+import { ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
+import { abandonedCallCode } from './abandonedCallCode';
 import { grpcMethodOf } from './grpcMethod';
 import type { Metrics } from './metrics';
 import { traceExemplar, type TraceExemplar } from './traceExemplar';
@@ -12,7 +13,7 @@ import { traceExemplar, type TraceExemplar } from './traceExemplar';
  * The handled code is the status the handler sends; a call that ends without
  * one (the client cancelled, or grpc-js answered DEADLINE_EXCEEDED itself) is
  * counted as `DeadlineExceeded` when its deadline has passed (give or take
- * `DEADLINE_SLACK_MS`), `Canceled` otherwise. The latency exemplar is the
+ * `DEADLINE_SLACK_MS`), `Canceled` otherwise (see `abandonedCallCode`). The latency exemplar is the
  * trace of the span active when the response (or else the status) is handed
  * over: the server span, when it is sampled (see telemetry's `tracedHandler`).
  */
@@ -39,7 +40,7 @@ export function serverMetricsInterceptor(metrics: Metrics): ServerInterceptor {
           },
           // grpc-js also calls this after a normal end; `finish` ignores it then.
           onCancel() {
-            finish(endedWithoutStatus(call));
+            finish(abandonedCallCode(call.getDeadline()));
           },
         });
       },
@@ -54,18 +55,4 @@ export function serverMetricsInterceptor(metrics: Metrics): ServerInterceptor {
       },
     });
   };
-}
-
-/**
- * How close to its deadline (ms) a call the client abandons counts as
- * DeadlineExceeded rather than Canceled. The client's own deadline timer
- * usually cancels the call a few ms before the server's copy of the deadline
- * expires, since that copy starts when the request headers arrive.
- */
-const DEADLINE_SLACK_MS = 20;
-
-function endedWithoutStatus(call: ServerInterceptingCallInterface): Status {
-  const deadline = call.getDeadline();
-  const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
-  return Date.now() >= deadlineMs - DEADLINE_SLACK_MS ? Status.DEADLINE_EXCEEDED : Status.CANCELLED;
 }

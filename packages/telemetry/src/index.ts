@@ -22,6 +22,7 @@ export {
   startGrpcClientSpan,
   startHttpServerSpan,
   BUDGET_LEFT_ATTRIBUTE,
+  WITHDRAWN_ATTRIBUTE,
   type ActiveSpan,
   type RpcSpan,
   type HttpSpan,

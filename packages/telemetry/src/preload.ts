@@ -1,6 +1,8 @@
 /**
- * Loaded before any service code, so the gRPC, HTTP and ioredis
- * instrumentations are in place before those modules load:
+ * Loaded before any service code, so the tracer provider, propagator and
+ * context manager are registered before the first span, and (with
+ * TRACE_CONTEXT=async) the ioredis instrumentation is in place before
+ * ioredis loads:
  *
  *   tsx --require ./packages/telemetry/src/preload.ts services/<name>/src/main.ts
  *   node --require <compiled preload.js> main.js

@@ -2,9 +2,10 @@ import { SpanKind } from '@opentelemetry/api';
 import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /**
- * Server-span attributes the HTTP instrumentation records that identify the
- * person behind a request: their address, their user agent, and the query
- * string (free text the gateway does not use).
+ * Server-span attributes that identify the person behind a request: their
+ * address, their user agent, and the query string (free text the gateway
+ * does not use). Govrnanza's own spans never set them (rpcSpans.ts); library
+ * instrumentations (e.g. OpenTelemetry's HTTP one) do.
  */
 export const REDACTED_SERVER_ATTRIBUTES: readonly string[] = [
   'client.address',
@@ -18,7 +19,8 @@ export const REDACTED_SERVER_ATTRIBUTES: readonly string[] = [
 /**
  * Removes `REDACTED_SERVER_ATTRIBUTES` from server spans as they end, before
  * any exporter sees them, so personal data never leaves the process in
- * traces. Client spans keep their peer address (it is a service's).
+ * traces, whatever instrumentation is added later: a safety net under the
+ * runtime's own spans. Client spans keep their peer address (it is a service's).
  */
 export class RedactingSpanProcessor implements SpanProcessor {
   onStart(): void {}

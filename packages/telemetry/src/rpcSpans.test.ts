@@ -2,7 +2,7 @@ import { Metadata } from '@grpc/grpc-js';
 import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AlwaysOnSampler, InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { BUDGET_LEFT_ATTRIBUTE, startGrpcClientSpan, startGrpcServerSpan, startHttpServerSpan } from './rpcSpans';
+import { BUDGET_LEFT_ATTRIBUTE, WITHDRAWN_ATTRIBUTE, startGrpcClientSpan, startGrpcServerSpan, startHttpServerSpan } from './rpcSpans';
 
 const spans = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }), spanProcessors: [new SimpleSpanProcessor(spans)] });
@@ -83,6 +83,13 @@ describe('startGrpcClientSpan', () => {
     expect(c!.status).toEqual({ code: 2, message: 'DeadlineExceeded' });
   });
 
+  it('marks an attempt its caller withdrew (a hedge that lost), not as an error', () => {
+    startGrpcClientSpan(PATH, ROOT_CONTEXT, new Metadata(), Infinity).end(1, true);
+    const [c] = finished();
+    expect(c!.attributes).toMatchObject({ 'rpc.grpc.status_code': 1, [WITHDRAWN_ATTRIBUTE]: true });
+    expect(c!.status.code).toBe(0);
+  });
+
   it('records no budget for a call without a deadline', () => {
     startGrpcClientSpan(PATH, ROOT_CONTEXT, new Metadata(), Infinity).end(0);
     expect(finished()[0]!.attributes).not.toHaveProperty(BUDGET_LEFT_ATTRIBUTE);
@@ -99,6 +106,11 @@ describe('startHttpServerSpan', () => {
     expect(s!.spanContext().traceId).toBe(TRACE);
     expect(s!.attributes).toEqual({ 'http.request.method': 'GET', 'url.path': '/v1/orgs/org_1', 'http.route': '/v1/orgs/{org}', 'http.response.status_code': 200 });
     expect(s!.status.code).toBe(0);
+  });
+
+  it('records no path for a request that matched no route (it is whatever the client typed)', () => {
+    startHttpServerSpan('GET', '/ada@example.org', {}).end(404);
+    expect(finished()[0]!.attributes).toEqual({ 'http.request.method': 'GET', 'http.response.status_code': 404 });
   });
 
   it('counts a 5xx, or no response at all, as an error; a 4xx is not', () => {

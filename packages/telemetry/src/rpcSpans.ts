@@ -58,8 +58,16 @@ export interface ActiveSpan {
 
 /** A span of one gRPC call, ended with the call's status code. */
 export interface RpcSpan extends ActiveSpan {
-  end(code: number): void;
+  /**
+   * Ends the span with `code`. `withdrawn`: the caller itself cancelled the
+   * attempt (a hedge that lost, a request given up upstream), so it is
+   * marked so and not counted as an error.
+   */
+  end(code: number, withdrawn?: boolean): void;
 }
+
+/** Span attribute: true on a client attempt its caller cancelled (see `RpcSpan.end`). */
+export const WITHDRAWN_ATTRIBUTE = 'govrnanza.attempt.withdrawn';
 
 /** A span of one HTTP request, named after its route once known, ended with the response status. */
 export interface HttpSpan extends ActiveSpan {
@@ -110,14 +118,13 @@ export function startGrpcClientSpan(path: string, parent: Context, metadata: Met
 
 /**
  * The server span of an HTTP request, child of the trace context in its
- * headers, if any. `url` is the request target; only its path is recorded
- * (ids of resources, never the query string).
+ * headers, if any. `url` is the request target; only its path is recorded,
+ * and only once it matched a route (ids of resources, never the query string).
  */
 export function startHttpServerSpan(method: string, url: string, headers: IncomingHttpHeaders): HttpSpan {
   const parent = propagation.extract(ROOT_CONTEXT, headers, headersGetter);
-  const query = url.indexOf('?');
-  const attributes: Attributes = { 'http.request.method': method, 'url.path': query === -1 ? url : url.slice(0, query) };
-  return new HttpServerSpan(tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent), parent, method);
+  const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, parent);
+  return new HttpServerSpan(span, parent, method, url);
 }
 
 function rpcSpan(path: string, kind: SpanKind, parent: Context): RpcSpan {
@@ -164,10 +171,11 @@ class GrpcSpan extends SpanHandle implements RpcSpan {
     super(span, parent);
   }
 
-  end(code: number): void {
+  end(code: number, withdrawn = false): void {
     if (this.recording) {
       this.span.setAttribute('rpc.grpc.status_code', code);
-      if (isError(this.kind, code)) this.span.setStatus({ code: SpanStatusCode.ERROR, message: grpcCodeName(code) });
+      if (withdrawn) this.span.setAttribute(WITHDRAWN_ATTRIBUTE, true);
+      else if (isError(this.kind, code)) this.span.setStatus({ code: SpanStatusCode.ERROR, message: grpcCodeName(code) });
     }
     this.span.end();
   }
@@ -178,14 +186,17 @@ class HttpServerSpan extends SpanHandle implements HttpSpan {
     span: Span,
     parent: Context,
     private readonly method: string,
+    private readonly url: string,
   ) {
     super(span, parent);
   }
 
+  /** The path is recorded only once it matched a route: an unmatched one is whatever a client typed. */
   setRoute(template: string): void {
     if (!this.recording) return;
+    const query = this.url.indexOf('?');
     this.span.updateName(`${this.method} ${template}`);
-    this.span.setAttribute('http.route', template);
+    this.span.setAttributes({ 'http.route': template, 'url.path': query === -1 ? this.url : this.url.slice(0, query) });
   }
 
   end(status: number | undefined): void {

@@ -1,5 +1,6 @@
-import { status, type handleUnaryCall, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { status, type handleUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { abandonedCallCode } from './abandonedCallCode';
 import { startGrpcServerSpan } from './rpcSpans';
 
 /** The trace context of each call being served, for the code that adapts the handler (see `traceContextOf`). */
@@ -18,23 +19,31 @@ export function tracedHandler(path: string, handler: handleUnaryCall<unknown, un
   return (call, callback) => {
     const span = startGrpcServerSpan(path, call.metadata);
     traceOfCall.set(call, span.context);
+    let open = true;
+    const end = (code: number): void => {
+      if (!open) return;
+      open = false;
+      span.end(code);
+    };
     const answer: sendUnaryData<unknown> = (err, value, trailer, flags) => {
       // Sent inside the span: the server interceptors run now and see it (the metrics' trace exemplar).
       span.runInside(() => callback(err, value, trailer, flags));
-      span.end(call.cancelled ? abandoned(call) : err ? (err.code ?? status.UNKNOWN) : status.OK);
+      end(call.cancelled ? abandonedCallCode(call.getDeadline()) : err ? (err.code ?? status.UNKNOWN) : status.OK);
     };
-    span.runInside(() => handler(call, answer));
+    // grpc-js emits 'cancelled' when the call closes, answered or not: this ends the span of a
+    // call abandoned before any answer (e.g. during an injected delay), which `answer` never sees.
+    call.once('cancelled', () => end(abandonedCallCode(call.getDeadline())));
+    try {
+      span.runInside(() => handler(call, answer));
+    } catch (err) {
+      // grpc-js answers UNKNOWN for a handler that throws.
+      end(status.UNKNOWN);
+      throw err;
+    }
   };
 }
 
 /** The trace context `tracedHandler` gave a call; the empty context for a call it did not wrap. */
 export function traceContextOf(call: object): Context {
   return traceOfCall.get(call) ?? ROOT_CONTEXT;
-}
-
-/** A call its caller gave up on ends as the caller saw it: past its deadline, DEADLINE_EXCEEDED; otherwise CANCELLED. */
-function abandoned(call: ServerUnaryCall<unknown, unknown>): status {
-  const deadline = call.getDeadline();
-  const ms = deadline instanceof Date ? deadline.getTime() : deadline;
-  return Date.now() >= ms ? status.DEADLINE_EXCEEDED : status.CANCELLED;
 }
