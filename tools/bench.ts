@@ -9,11 +9,15 @@ import { BENCH_USAGE, BenchUsageError, parseBenchArgs } from './bench/benchOptio
 import { benchMarkdown } from './bench/benchMarkdown';
 import type { BenchResult } from './bench/benchResult';
 import { runBench } from './bench/runBench';
+import { checkTargets, summarizeAll } from './bench/summarize';
 
 async function main(argv: string[]): Promise<number> {
   // `--render FILE.json`: the Markdown of a result written earlier (e.g. a .partial.json).
+  // Summaries and targets are computed again from the runs, so an older result shows every current column.
   if (argv[0] === '--render' && argv[1]) {
-    console.log(benchMarkdown(JSON.parse(readFileSync(argv[1], 'utf8')) as BenchResult));
+    const result = JSON.parse(readFileSync(argv[1], 'utf8')) as BenchResult;
+    const summaries = summarizeAll(result.runs, result.settings.configs, result.settings.paths);
+    console.log(benchMarkdown({ ...result, summaries, targets: checkTargets(summaries, result.soak) }));
     return 0;
   }
   let parsed;

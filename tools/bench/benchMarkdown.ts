@@ -18,6 +18,8 @@ function notes(s: ConfigSummary): string {
   const out: string[] = [];
   if (s.generatorBound) out.push(`closed loop limited by the generator (${ratio(s.generatorCores.median)} cores)`);
   if (s.fellBehind > 0) out.push(`generator fell behind in ${s.fellBehind} run(s)`);
+  // The fixed rate is bare's half-saturation: a slower configuration may be at or past its own saturation there.
+  if (s.openRate.median >= 0.9 * s.throughput.median) out.push('the fixed rate is at or past its saturation: its p50/p99 are queueing');
   if (s.failed > 0) out.push(`${s.failed} failed`);
   if (s.exportBytesPerRequest.median > 0) out.push(`${int(s.exportBytesPerRequest.median)} B of spans/req exported`);
   if (s.logLinesPerRequest.median >= 0.01) out.push(`${s.logLinesPerRequest.median.toFixed(2)} log lines/req`);
@@ -31,15 +33,18 @@ function pathTable(result: BenchResult, path: ConfigSummary['path']): string[] {
     `#### ${pathNamed(path).label}`,
     '',
     `Open loop at ${rate} req/s${result.rates[path]?.bareThroughput ? ` (${Math.round(result.settings.rateFraction * 100)} % of bare's calibrated saturation)` : ''}. ` +
-      'Server CPU: all the path\'s processes, per request, at saturation; capacity × bare = bare\'s server CPU per request ÷ this one\'s.',
+      'Server CPU: all the path\'s processes, per request, at saturation and at the fixed rate; capacity × bare = bare\'s server CPU per request ÷ this one\'s.',
     '',
-    '| configuration | max throughput (req/s) | × bare | server CPU (µs/req) | capacity × bare | p50 (ms) | × bare | p99 (ms) | × bare | notes |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| configuration | max throughput (req/s) | × bare | server CPU at saturation (µs/req) | capacity × bare | server CPU at the fixed rate (µs/req) | capacity × bare | p50 (ms) | × bare | p99 (ms) | × bare | notes |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const s of rows) {
     const r = s.ratios;
+    const atRate = s.openServerCpuUsPerRequest ? spread(s.openServerCpuUsPerRequest, int) : '–';
+    const atRateRatio = r ? (r.openCapacity ? spread(r.openCapacity, ratio) : '–') : '1';
     lines.push(
       `| ${configNamed(s.config).label} | ${spread(s.throughput, int)} | ${r ? spread(r.throughput, ratio) : '1'} | ${spread(s.serverCpuUsPerRequest, int)} | ${r ? spread(r.capacity, ratio) : '1'} | ` +
+        `${atRate} | ${atRateRatio} | ` +
         `${spread(s.openP50Ms, ms)} | ${r ? spread(r.openP50, ratio) : '1'} | ${spread(s.openP99Ms, ms)} | ${r ? spread(r.openP99, ratio) : '1'} | ${notes(s)} |`,
     );
   }

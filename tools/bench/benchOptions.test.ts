@@ -5,7 +5,7 @@ import { roundOrder } from './runBench';
 describe('bench options', () => {
   it('has defaults for a full run and a tiny one', () => {
     const full = parseBenchArgs([]);
-    expect(full).toMatchObject({ help: false, options: { rounds: 3, durationMs: 10_000, concurrency: 32, rateFraction: 0.5, soakMs: 0, soakConfig: 'tracing-1pct' } });
+    expect(full).toMatchObject({ help: false, options: { rounds: 3, durationMs: 10_000, concurrency: 32, rateFraction: 0.25, soakMs: 0, soakConfig: 'tracing-1pct' } });
     const quick = parseBenchArgs(['--quick']);
     expect(quick).toMatchObject({ options: { rounds: 1, durationMs: 500 } });
   });

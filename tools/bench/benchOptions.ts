@@ -47,7 +47,9 @@ round), and writes <out>.json and <out>.md with medians, spread and ratios to ba
   --paths a,b             ${PATH_NAMES.join(', ')} (default all)
   --configs a,b           ${CONFIG_NAMES.join(', ')} (default all; bare is always added)
   --concurrency N         closed-loop workers (default 32)
-  --rate-fraction F       open-loop rate = F × bare saturation throughput (default 0.5)
+  --rate-fraction F       open-loop rate = F × bare saturation throughput (default 0.25:
+                          below the saturation of every configuration, so p50/p99 are
+                          latency, not queueing)
   --rates p=R,…           fixed open-loop rates in req/s, e.g. three-hop=800 (skips calibration)
   --out PATH              output prefix (default bench/results/latest)
   --soak T                soak mode: one configuration (the first of --configs that is not
@@ -126,7 +128,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
   const quick = parsed.quick ?? false;
   const asked = list(parsed.configs, CONFIG_NAMES, '--configs');
   const configs = asked ?? [...CONFIG_NAMES];
-  const rateFraction = positive(parsed['rate-fraction'], 0.5, '--rate-fraction', false);
+  const rateFraction = positive(parsed['rate-fraction'], 0.25, '--rate-fraction', false);
   if (rateFraction >= 1) throw new BenchUsageError('--rate-fraction: must be below 1 (the open loop measures latency below saturation)');
   return {
     help: false,

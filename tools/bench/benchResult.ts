@@ -76,6 +76,13 @@ export interface ConfigSummary {
   failed: number;
   /** CPU of all benchmarked processes per request at saturation, µs. */
   serverCpuUsPerRequest: Stat;
+  /**
+   * CPU of all benchmarked processes per request at the fixed open-loop
+   * rate, µs: every configuration at the same load, so the same batching of
+   * I/O (at saturation bare batches far more, which inflates the stack's
+   * relative cost there). Absent in results written before it was measured.
+   */
+  openServerCpuUsPerRequest?: Stat;
   /** CPU of the generator per request at saturation, µs. */
   generatorCpuUsPerRequest: Stat;
   /** Cores the generator used at saturation. */
@@ -96,10 +103,11 @@ export interface ConfigSummary {
   generatorBound: boolean;
   /**
    * Paired ratios to bare in the same round (absent for bare). `capacity` is
-   * bare's server CPU per request over this one's: requests served per CPU
-   * second relative to bare, whatever the generator and other work took.
+   * bare's server CPU per request over this one's, at saturation: requests
+   * served per CPU second relative to bare, whatever the generator and other
+   * work took; `openCapacity` the same at the fixed open-loop rate.
    */
-  ratios?: { throughput: Stat; openP50: Stat; openP99: Stat; serverCpu: Stat; capacity: Stat };
+  ratios?: { throughput: Stat; openP50: Stat; openP99: Stat; serverCpu: Stat; capacity: Stat; openCapacity?: Stat };
 }
 
 /** A target of the issue and whether this run met it. */

@@ -4,7 +4,7 @@ import type { ConfigName } from './configs';
 import { seriesOf } from './soak';
 import { checkTargets, stat, summarize } from './summarize';
 
-function run(config: ConfigName, round: number, throughput: number, p50: number, serverCpuMs: number): PathRun {
+function run(config: ConfigName, round: number, throughput: number, p50: number, serverCpuMs: number, openServerCpuMs = serverCpuMs): PathRun {
   const report = (latency: number) =>
     ({
       mode: 'closed',
@@ -25,7 +25,7 @@ function run(config: ConfigName, round: number, throughput: number, p50: number,
     logLines: { account: 0 },
     sink: { requests: 0, bytes: 0 },
   };
-  return { round, config, path: 'three-hop', attempts: 1, closed: { report: report(p50), cost }, open: { report: report(p50), cost } };
+  return { round, config, path: 'three-hop', attempts: 1, closed: { report: report(p50), cost }, open: { report: report(p50), cost: { ...cost, serverCpuMs: { account: openServerCpuMs } } } };
 }
 
 describe('summaries', () => {
@@ -47,6 +47,15 @@ describe('summaries', () => {
     expect(s.ratios!.capacity.median).toBeCloseTo((100 / 120 + 200 / 250) / 2);
     expect(s.rssMiB.account!.median).toBe(100);
     expect(summarize(runs, 'bare', 'three-hop')!.ratios).toBeUndefined();
+  });
+
+  it('also compares server CPU per request at the fixed open-loop rate, paired by round', () => {
+    const runs = [run('bare', 1, 1000, 1, 100, 180), run('metrics', 1, 600, 1, 160, 225), run('bare', 2, 1000, 1, 100, 200), run('metrics', 2, 600, 1, 160, 200)];
+    const s = summarize(runs, 'metrics', 'three-hop')!;
+    expect(s.openServerCpuUsPerRequest!.median).toBeCloseTo(212.5);
+    // Round 1: 180/225 = 0.8, round 2: 1 → 0.9; at saturation 100/160 in both.
+    expect(s.ratios!.openCapacity!.median).toBeCloseTo(0.9);
+    expect(s.ratios!.capacity.median).toBeCloseTo(0.625);
   });
 
   it('checks the targets it measured and says which it did not', () => {

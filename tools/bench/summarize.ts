@@ -44,6 +44,7 @@ export function summarize(runs: readonly PathRun[], config: ConfigName, path: Pa
     fellBehindReasons: [...new Set(open.flatMap((o) => o.report.fellBehindReasons))],
     failed: sum([...closed, ...open].map((m) => m.report.requests.failed)),
     serverCpuUsPerRequest: stat(closed.map((c) => perRequestUs(sum(Object.values(c.cost.serverCpuMs)), c.report.requests.completed))),
+    openServerCpuUsPerRequest: stat(open.map((o) => perRequestUs(sum(Object.values(o.cost.serverCpuMs)), o.report.requests.completed))),
     generatorCpuUsPerRequest: stat(closed.map((c) => perRequestUs(c.cost.generatorCpuMs, c.report.requests.completed))),
     generatorCores: stat(closed.map((c) => c.cost.generatorCpuMs / c.cost.wallMs)),
     foreignCores: stat(closed.map((c) => c.cost.foreignCpuMs / c.cost.wallMs)),
@@ -68,6 +69,7 @@ export function summarize(runs: readonly PathRun[], config: ConfigName, path: Pa
       openP99: paired((r) => r.open.report.latencyMs.p99),
       serverCpu,
       capacity: paired((r) => 1 / perRequestUs(sum(Object.values(r.closed.cost.serverCpuMs)), r.closed.report.requests.completed)),
+      openCapacity: paired((r) => 1 / perRequestUs(sum(Object.values(r.open.cost.serverCpuMs)), r.open.report.requests.completed)),
     };
   }
   return summary;
@@ -103,8 +105,10 @@ export function checkTargets(summaries: readonly ConfigSummary[], soak?: SoakRes
     ratio('three-hop throughput, tracing 1 %', 'tracing-1pct', (s) => s.ratios?.throughput, 0.9, true);
     ratio('three-hop capacity per CPU second, tracing 1 %', 'tracing-1pct', (s) => s.ratios?.capacity, 0.9, true);
     ratio('three-hop p50, tracing 1 %', 'tracing-1pct', (s) => s.ratios?.openP50, 1.1, false);
+    ratio('three-hop capacity per CPU second at the fixed rate, tracing 1 %', 'tracing-1pct', (s) => s.ratios?.openCapacity, 0.9, true);
     ratio('three-hop throughput, tracing 100 %', 'tracing-100pct', (s) => s.ratios?.throughput, 0.75, true);
     ratio('three-hop capacity per CPU second, tracing 100 %', 'tracing-100pct', (s) => s.ratios?.capacity, 0.75, true);
+    ratio('three-hop capacity per CPU second at the fixed rate, tracing 100 %', 'tracing-100pct', (s) => s.ratios?.openCapacity, 0.75, true);
   }
   const behind = summaries.filter((s) => s.fellBehind > 0);
   checks.push({
