@@ -106,7 +106,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     target: 'node20',
     external: externals(root),
     sourcemap: true,
-    keepNames: true,
+    // No keepNames: it calls a helper defining `name` on every function and class as it is
+    // created, closures made per call included. Error classes set their `name` themselves.
     metafile: true,
     logLevel: 'warning',
     // CommonJS output has no import.meta: esbuild would silently make it `{}`.

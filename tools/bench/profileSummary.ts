@@ -66,7 +66,10 @@ export function originOf(frame: CallFrame): { pkg: string; where: string } {
 }
 
 /** Self time by package and by function, and inclusive time by package (a sample counts once per package on its stack). */
-export function summarizeProfile(profile: CpuProfile, skipMs = 0): { totalMs: number; selfByPackage: Tally; inclusiveByPackage: Tally; selfByFunction: Tally } {
+export function summarizeProfile(
+  profile: CpuProfile,
+  skipMs = 0,
+): { totalMs: number; selfByPackage: Tally; inclusiveByPackage: Tally; selfByFunction: Tally; inclusiveByFunction: Tally } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -74,6 +77,7 @@ export function summarizeProfile(profile: CpuProfile, skipMs = 0): { totalMs: nu
   const selfByPackage: Tally = new Map();
   const inclusiveByPackage: Tally = new Map();
   const selfByFunction: Tally = new Map();
+  const inclusiveByFunction: Tally = new Map();
   const add = (t: Tally, k: string, v: number): void => void t.set(k, (t.get(k) ?? 0) + v);
   let totalMs = 0;
   let clockMs = 0;
@@ -87,10 +91,17 @@ export function summarizeProfile(profile: CpuProfile, skipMs = 0): { totalMs: nu
     const f = byId.get(id)!.callFrame;
     add(selfByFunction, `${f.functionName || '(anonymous)'} ${o.where}`, ms);
     const seen = new Set<string>();
-    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) seen.add(origin.get(n)!.pkg);
+    const seenFunctions = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const at = origin.get(n)!;
+      seen.add(at.pkg);
+      seenFunctions.add(`${byId.get(n)!.callFrame.functionName || '(anonymous)'} ${at.where}`);
+    }
     for (const p of seen) add(inclusiveByPackage, p, ms);
+    // A function counts once per sample even when it recurses.
+    for (const fn of seenFunctions) add(inclusiveByFunction, fn, ms);
   });
-  return { totalMs, selfByPackage, inclusiveByPackage, selfByFunction };
+  return { totalMs, selfByPackage, inclusiveByPackage, selfByFunction, inclusiveByFunction };
 }
 
 function top(t: Tally, total: number, n: number): string[] {
@@ -111,6 +122,8 @@ function main(argv: string[]): void {
     console.log(' self, by package:', ...top(s.selfByPackage, s.totalMs, 15).map((l) => `\n${l}`));
     console.log(' inclusive, by package:', ...top(s.inclusiveByPackage, s.totalMs, 15).map((l) => `\n${l}`));
     console.log(' self, by function:', ...top(s.selfByFunction, s.totalMs, n).map((l) => `\n${l}`));
+    const own = new Map([...s.inclusiveByFunction].filter(([k]) => / (packages|services)\//.test(k)));
+    console.log(' inclusive, by function of this repository:', ...top(own, s.totalMs, n).map((l) => `\n${l}`));
     console.log();
   }
 }

@@ -17,6 +17,12 @@ export interface CallContext {
    * not): downstream calls are its children and pass its trace on.
    */
   readonly trace: Context;
+  /**
+   * The same call with an earlier deadline, e.g. one that keeps time back
+   * for a fallback: it shares this context's signal, logger and trace (still
+   * created lazily, once).
+   */
+  withDeadline(deadline: number): CallContext;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -29,6 +35,53 @@ export function requestIdFrom(value: unknown): string {
 /** Converts a grpc-js deadline (Date or ms number, Infinity when none) to epoch ms. */
 export function deadlineToEpochMs(deadline: Date | number): number {
   return deadline instanceof Date ? deadline.getTime() : deadline;
+}
+
+/** What the contexts of one call share: the lazily created signal and logger. */
+class Lazy {
+  private signalMade: AbortSignal | undefined;
+  private logMade: Logger | undefined;
+
+  constructor(
+    private readonly makeSignal: AbortSignal | (() => AbortSignal),
+    private readonly parentLog: Logger,
+    private readonly requestId: string,
+    private readonly method: string,
+  ) {
+    if (typeof makeSignal !== 'function') this.signalMade = makeSignal;
+  }
+
+  signal(): AbortSignal {
+    this.signalMade ??= (this.makeSignal as () => AbortSignal)();
+    return this.signalMade;
+  }
+
+  log(): Logger {
+    this.logMade ??= this.parentLog.child({ requestId: this.requestId, method: this.method });
+    return this.logMade;
+  }
+}
+
+/** One class for every context, so the code reading them sees one shape. */
+class ServedCallContext implements CallContext {
+  constructor(
+    readonly requestId: string,
+    readonly deadline: number,
+    readonly trace: Context,
+    private readonly lazy: Lazy,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.lazy.signal();
+  }
+
+  get log(): Logger {
+    return this.lazy.log();
+  }
+
+  withDeadline(deadline: number): CallContext {
+    return new ServedCallContext(this.requestId, deadline, this.trace, this.lazy);
+  }
 }
 
 /**
@@ -45,22 +98,7 @@ export function createCallContext(opts: {
   /** Default: no trace (downstream calls start their own). */
   trace?: Context;
 }): CallContext {
-  let log: Logger | undefined;
-  let signal = typeof opts.signal === 'function' ? undefined : opts.signal;
-  const makeSignal = opts.signal;
-  return {
-    requestId: opts.requestId,
-    deadline: opts.deadline,
-    trace: opts.trace ?? ROOT_CONTEXT,
-    get signal() {
-      signal ??= (makeSignal as () => AbortSignal)();
-      return signal;
-    },
-    get log() {
-      log ??= opts.log.child({ requestId: opts.requestId, method: opts.method });
-      return log;
-    },
-  };
+  return new ServedCallContext(opts.requestId, opts.deadline, opts.trace ?? ROOT_CONTEXT, new Lazy(opts.signal, opts.log, opts.requestId, opts.method));
 }
 
 /** A context for work that starts outside any request (start-up, tests). */

@@ -1,6 +1,6 @@
-import type { Context } from '@opentelemetry/api';
 import type { common } from '@govrnanza/contracts';
 import { fallbackReason, withFallbackReserve, type ResilienceEvents } from '@govrnanza/resilience';
+import type { CallContext } from '@govrnanza/runtime';
 
 /** A count, or the degradation that explains why it is missing. */
 export type Counted<T> = { value: T; degraded: undefined } | { value: undefined; degraded: common.Degradation };
@@ -9,13 +9,13 @@ export type Counted<T> = { value: T; degraded: undefined } | { value: undefined;
  * Runs a count on a downstream for the usage view; when the downstream is
  * down or slow, the part degrades instead of failing the whole view.
  */
-export async function countOrDegrade<T, C extends { readonly deadline: number; readonly trace: Context }>(
+export async function countOrDegrade<T>(
   part: string,
   downstream: string,
   events: ResilienceEvents,
   fallbacks: boolean,
-  ctx: C,
-  run: (ctx: C) => Promise<T>,
+  ctx: CallContext,
+  run: (ctx: CallContext) => Promise<T>,
 ): Promise<Counted<T>> {
   try {
     return { value: await run(fallbacks ? withFallbackReserve(ctx) : ctx), degraded: undefined };
