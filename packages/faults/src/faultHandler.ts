@@ -17,10 +17,10 @@ export type HandlerWrapper = (path: string, handler: handleUnaryCall<unknown, un
  *
  * It wraps the registered handler rather than sitting in a grpc-js server
  * interceptor because the server span exists only around the handler (see
- * telemetry's `tracedHandler`, which wraps this): there an injected fault is
+ * telemetry's `instrumentHandler`, which wraps this): there an injected fault is
  * an event on that span and its delay is part of the span, as it is part of
- * the call. The metrics
- * interceptor, outside, measures faulted calls like real ones. Fault admin,
+ * the call. The server metrics, recorded there too, measure faulted calls like
+ * real ones. Fault admin,
  * health and reflection are never faulted: the way back must stay open.
  */
 export function faultHandlerWrapper(injector: FaultInjector, observe: FaultObserver): HandlerWrapper {

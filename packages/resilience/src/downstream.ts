@@ -2,6 +2,7 @@ import { Client, credentials, status, type Interceptor, type ServiceError as Grp
 import { BulkheadRejectedError } from 'cockatiel';
 import { idempotencyOf } from '@govrnanza/contracts';
 import { errorMeta, isGrpcError, ServiceError, statusName, type CallContext, type ResilienceMode } from '@govrnanza/runtime';
+import type { AttemptMetrics, AttemptRecorder } from '@govrnanza/telemetry';
 import type { BackendName, ServiceName } from '@govrnanza/topology';
 import { AttemptError, RETRYABLE_CODES } from './attemptError';
 import { callDeadline, attemptDeadline, remainingMs, retryFits } from './deadline';
@@ -24,7 +25,9 @@ export interface DownstreamSpec<D> {
   mode: ResilienceMode;
   policy?: Partial<DownstreamPolicyOptions>;
   events?: ResilienceEvents;
-  /** Client interceptors (telemetry), run on every attempt. */
+  /** Per-attempt client metrics (telemetry's `attemptMetrics`), resolved once per method. */
+  attempts?: AttemptMetrics;
+  /** grpc-js client interceptors, run on every attempt (none by default: each adds a layer per call). */
   interceptors?: Interceptor[];
 }
 
@@ -82,6 +85,7 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
   const method = def.path.slice(def.path.lastIndexOf('/') + 1);
   const level = idempotencyOf(def.path);
   const label = `${s.spec.downstream}.${method}`;
+  const attempts = s.spec.attempts?.(def.path);
   const hedge = s.options.hedgeDelayMs > 0 && level === 'NO_SIDE_EFFECTS';
 
   return async (request, ctx) => {
@@ -98,8 +102,8 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
         });
       }
       const response = s.policies
-        ? await viaPolicies(def, request, ctx, deadline, s, hedge, isIdempotent(level, request), method, label)
-        : await once(def, request, ctx, deadline, s, label);
+        ? await viaPolicies(def, request, ctx, deadline, s, hedge, isIdempotent(level, request), method, label, attempts)
+        : await once(def, request, ctx, deadline, s, label, attempts);
       s.events.call(ctx.trace, method, status.OK, (performance.now() - started) / 1000);
       return response;
     } catch (err) {
@@ -118,9 +122,17 @@ function isIdempotent(level: string, request: unknown): boolean {
   return typeof key === 'string' && key.length > 0;
 }
 
-async function once<Req, Res>(def: MethodDef<Req, Res>, request: Req, ctx: CallContext, deadline: number, s: Shared, label: string): Promise<Res> {
+async function once<Req, Res>(
+  def: MethodDef<Req, Res>,
+  request: Req,
+  ctx: CallContext,
+  deadline: number,
+  s: Shared,
+  label: string,
+  attempts: AttemptRecorder | undefined,
+): Promise<Res> {
   try {
-    return await unaryCall(s.client, def, request, ctx.requestId, deadline, ctx.signal, ctx.trace);
+    return await unaryCall(s.client, def, request, ctx.requestId, deadline, ctx.signal, ctx.trace, attempts);
   } catch (err) {
     throw toAttemptError(err, s.spec.downstream, label, false);
   }
@@ -136,6 +148,7 @@ async function viaPolicies<Req, Res>(
   idempotent: boolean,
   method: string,
   label: string,
+  attempts: AttemptRecorder | undefined,
 ): Promise<Res> {
   s.budget.recordRequest();
   const attempt = async (n: number, signal: AbortSignal): Promise<Res> => {
@@ -144,7 +157,7 @@ async function viaPolicies<Req, Res>(
       throw new AttemptError(status.DEADLINE_EXCEEDED, `${label}: deadline reached before attempt ${n + 1}`, s.spec.downstream, false);
     }
     const perAttempt = attemptDeadline(deadline, s.options.attemptTimeoutMs, now);
-    const send = (sig: AbortSignal): Promise<Res> => unaryCall(s.client, def, request, ctx.requestId, perAttempt, sig, ctx.trace);
+    const send = (sig: AbortSignal): Promise<Res> => unaryCall(s.client, def, request, ctx.requestId, perAttempt, sig, ctx.trace, attempts);
     try {
       return hedge ? await hedged(send, s.options.hedgeDelayMs, () => mayHedge(s, ctx, method), signal) : await send(signal);
     } catch (err) {

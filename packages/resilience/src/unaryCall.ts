@@ -1,6 +1,6 @@
 import { Metadata, status, type Client, type ClientUnaryCall, type ServiceError as GrpcError } from '@grpc/grpc-js';
 import type { Context } from '@opentelemetry/api';
-import { startGrpcClientSpan } from '@govrnanza/telemetry';
+import { startGrpcClientSpan, type AttemptRecorder } from '@govrnanza/telemetry';
 
 /** One method of a ts-proto grpc-js service definition. */
 export interface MethodDef<Req, Res> {
@@ -13,7 +13,8 @@ export interface MethodDef<Req, Res> {
  * One unary call on the wire, as a promise: `deadline` is the gRPC deadline
  * (epoch ms, Infinity for none) and aborting `signal` cancels the call. The
  * attempt has its own client span under `parent` (its trace context goes to
- * the server in the metadata), ended with the status.
+ * the server in the metadata), ended with the status; `attempts`, when
+ * given, records it in the per-attempt client metrics.
  * Rejects with the grpc-js ServiceError, status untouched.
  */
 export function unaryCall<Req, Res>(
@@ -24,25 +25,31 @@ export function unaryCall<Req, Res>(
   deadline: number,
   signal: AbortSignal,
   parent: Context,
+  attempts?: AttemptRecorder,
 ): Promise<Res> {
   const metadata = new Metadata();
   metadata.set('x-request-id', requestId);
   const span = startGrpcClientSpan(method.path, parent, metadata, deadline);
+  const startedAt = performance.now();
+  attempts?.started();
   return new Promise<Res>((resolve, reject) => {
     const done = (err: GrpcError | null, response?: Res): void => {
       signal.removeEventListener('abort', cancel);
-      span.end(err ? err.code : status.OK, err !== null && signal.aborted);
+      const code = err ? err.code : status.OK;
+      attempts?.finished(code, (performance.now() - startedAt) / 1000, span.context);
+      span.end(code, err !== null && signal.aborted);
       if (err) reject(err);
       else resolve(response as Res);
     };
     let call: ClientUnaryCall;
     try {
-      // Made inside the span when it records: the client interceptors (metrics' trace exemplar) run now, synchronously.
+      // Made inside the span when it records: client interceptors, if any, run now and see it.
       call = span.runInside(() =>
         client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, metadata, deadline === Infinity ? {} : { deadline }, done),
       );
     } catch (err) {
       // e.g. a closed channel at shutdown
+      attempts?.finished(status.INTERNAL, (performance.now() - startedAt) / 1000, span.context);
       span.end(status.INTERNAL);
       throw err;
     }

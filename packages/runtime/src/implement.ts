@@ -27,7 +27,7 @@ export type HandlersOf<D> = {
  * Adapts typed async handlers to grpc-js. This is the server edge: errors
  * become statuses here and nowhere else; unexpected errors are logged with
  * their stack and sent as INTERNAL without it. The call's trace context
- * (its server span, see `tracedHandler`) becomes the CallContext's.
+ * (its server span, see `instrumentHandler`) becomes the CallContext's.
  */
 export function implement<D extends ServiceDefinition>(definition: D, handlers: HandlersOf<D>, log: Logger): UntypedServiceImplementation {
   const impl: UntypedServiceImplementation = {};

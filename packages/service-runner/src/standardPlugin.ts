@@ -3,14 +3,13 @@ import { faults } from '@govrnanza/contracts';
 import { NO_EVENTS, type BreakerState, type ResilienceEvents } from '@govrnanza/resilience';
 import type { Logger, ServedService } from '@govrnanza/runtime';
 import {
-  clientMetricsInterceptor,
+  attemptMetrics,
   createMetrics,
-  serverMetricsInterceptor,
+  instrumentHandler,
   shutdownTracing,
   spanEvent,
   startMetricsServer,
   traceContextOf,
-  tracedHandler,
   traceExemplar,
   type Metrics,
 } from '@govrnanza/telemetry';
@@ -22,12 +21,12 @@ const FAULT_ADMIN = 'govrnanza.faults.v1.FaultAdminService';
 
 /**
  * What every Govrnanza process gets: Prometheus metrics on METRICS_PORT
- * (server and per-attempt client interceptors, resilience events, HTTP RED
- * for the gateway), a server span around each handler and span events for
- * resilience decisions, and — when
- * FAULTS=on — fault injection around each handler and its admin RPC. The
- * metrics interceptor sits outside the faulted handler, so injected faults
- * are measured like real ones.
+ * (server metrics and a server span around each handler, per-attempt client
+ * metrics, resilience events, HTTP RED for the gateway), span events for
+ * resilience decisions, and — when FAULTS=on — fault injection around each
+ * handler and its admin RPC. The span and the server metrics sit outside the
+ * faulted handler, so injected faults are measured like real ones. No grpc-js
+ * interceptor is installed: each would add a layer to every call.
  */
 export function standardPlugin(): BackendPlugin {
   let metrics: Metrics | undefined;
@@ -57,12 +56,10 @@ export function standardPlugin(): BackendPlugin {
       // Last stopper: flush the spans of the drained calls (the process exits right after).
       return { name: 'telemetry', stop: async () => (await server.close(), await shutdownTracing()) };
     },
-    serverInterceptors() {
-      return metricsOn ? [serverMetricsInterceptor(m())] : [];
-    },
-    // Outermost the server span, then faults, then the service's handler.
+    // Outermost the server span and metrics, then faults, then the service's handler.
     wrapHandler(path, handler) {
-      if (!injector) return tracedHandler(path, handler);
+      const measured = metricsOn ? m() : undefined;
+      if (!injector) return instrumentHandler(path, handler, measured);
       const observe: FaultObserver = (p, kind, detail, call) => {
         const method = p.slice(p.lastIndexOf('/') + 1);
         if (metricsOn) m().recordFaultInjected(method, kind);
@@ -73,10 +70,10 @@ export function standardPlugin(): BackendPlugin {
         }));
         log?.warn({ method, kind, ...detail }, 'fault injected');
       };
-      return tracedHandler(path, faultHandlerWrapper(injector, observe)(path, handler));
+      return instrumentHandler(path, faultHandlerWrapper(injector, observe)(path, handler), measured);
     },
-    clientInterceptors(downstream: BackendName) {
-      return metricsOn ? [clientMetricsInterceptor(m(), downstream)] : [];
+    attemptMetrics(downstream: BackendName) {
+      return metricsOn ? attemptMetrics(m(), downstream) : undefined;
     },
     events(_caller: string, downstream: BackendName) {
       return metricsOn ? metricsEvents(m(), downstream) : NO_EVENTS;

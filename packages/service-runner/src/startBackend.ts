@@ -1,7 +1,8 @@
-import type { handleUnaryCall, Interceptor, ServerInterceptor, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { handleUnaryCall, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { createDownstream, NO_EVENTS, type Downstream, type ResilienceEvents } from '@govrnanza/resilience';
 import { createLogger, readConfig, runMain, startGrpcServer, type EnvReader, type Logger, type ServedService, type Stopper } from '@govrnanza/runtime';
 import { openStorage, redactUrl, type StorageBackend } from '@govrnanza/storage';
+import type { AttemptMetrics } from '@govrnanza/telemetry';
 import type { BackendName } from '@govrnanza/topology';
 import { readServiceConfig, type ServiceConfig } from './backendConfig';
 import { policyFor } from './policyConfig';
@@ -28,11 +29,10 @@ export interface BackendModule<C> {
 
 /** Hooks that add cross-cutting behaviour (telemetry, faults) to every back-end. */
 export interface BackendPlugin {
-  serverInterceptors?(service: string): ServerInterceptor[];
-  /** Client interceptors, run on every attempt to `downstream`. */
-  clientInterceptors?(downstream: BackendName): Interceptor[];
+  /** Records every attempt on the wire to `downstream` (at most one plugin gives it). */
+  attemptMetrics?(downstream: BackendName): AttemptMetrics | undefined;
   events?(caller: string, downstream: BackendName): ResilienceEvents;
-  /** Wraps each unary handler of the domain services (fault injection). */
+  /** Wraps each unary handler of the domain services (span, server metrics, fault injection). */
   wrapHandler?(path: string, handler: handleUnaryCall<unknown, unknown>): handleUnaryCall<unknown, unknown>;
   /** Records each HTTP request the gateway answers. */
   httpObserver?(): { observe(route: string, method: string, status: number, seconds: number): void };
@@ -85,7 +85,7 @@ export async function startBackend<C>(mod: BackendModule<C>, plugins: BackendPlu
         mode: config.resilience,
         policy: policyFor(config.policies, name),
         events: eventsOf(name),
-        interceptors: plugins.flatMap((p) => p.clientInterceptors?.(name) ?? []),
+        attempts: attemptMetricsOf(plugins, name),
       });
       clients.push(client as Downstream<object>);
       return client;
@@ -97,7 +97,6 @@ export async function startBackend<C>(mod: BackendModule<C>, plugins: BackendPlu
     host: config.host,
     port: config.port,
     services,
-    interceptors: plugins.flatMap((p) => p.serverInterceptors?.(mod.name) ?? []),
     log,
   });
   const watch = watchStorage(storage, config.healthCheckIntervalMs, server.setServing, log);
@@ -154,6 +153,15 @@ function wrapHandlers(definition: ServiceDefinition, implementation: UntypedServ
     out[key] = wrappers.reduce((h, wrap) => wrap(path, h as handleUnaryCall<unknown, unknown>), handler);
   }
   return out;
+}
+
+/** The attempt metrics a plugin gives for `downstream`, if any. */
+export function attemptMetricsOf(plugins: BackendPlugin[], downstream: BackendName): AttemptMetrics | undefined {
+  for (const p of plugins) {
+    const found = p.attemptMetrics?.(downstream);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** One ResilienceEvents that forwards to several. */

@@ -17,7 +17,7 @@ export interface GrpcMethod {
 const byPath = new Map<string, GrpcMethod>();
 
 /**
- * The labels of the method at `path`, cached per path: interceptors call this
+ * The labels of the method at `path`, cached per path: code that runs per call may call this
  * on every call, and after the first call it is one Map lookup.
  */
 export function grpcMethodOf(path: string, requestStream: boolean, responseStream: boolean): GrpcMethod {

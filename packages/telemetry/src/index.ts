@@ -1,7 +1,8 @@
 /**
  * Telemetry for Govrnanza services: Prometheus metrics (one registry per
- * service, gRPC server and client interceptors, the resilience, fault and
- * gateway families) served on /metrics, and OpenTelemetry tracing: the SDK
+ * service: the gRPC server families recorded around each handler, the
+ * per-attempt client families, the resilience, fault and gateway families)
+ * served on /metrics, and OpenTelemetry tracing: the SDK
  * started once per process by preload.ts, and the spans of gRPC calls and
  * HTTP requests (rpcSpans.ts).
  */
@@ -15,8 +16,7 @@ export {
   type FaultKind,
   type ExemplarArg,
 } from './metrics';
-export { serverMetricsInterceptor } from './grpcServerMetrics';
-export { clientMetricsInterceptor } from './grpcClientMetrics';
+export { attemptMetrics, type AttemptMetrics, type AttemptRecorder } from './attemptMetrics';
 export {
   startGrpcServerSpan,
   startGrpcClientSpan,
@@ -27,7 +27,7 @@ export {
   type RpcSpan,
   type HttpSpan,
 } from './rpcSpans';
-export { tracedHandler, traceContextOf } from './tracedHandler';
+export { instrumentHandler, traceContextOf } from './instrumentHandler';
 export { grpcMethodOf, type GrpcMethod, type GrpcType } from './grpcMethod';
 export { grpcCodeName, GRPC_CODE_NAMES } from './grpcCodeName';
 export { traceExemplar, type TraceExemplar } from './traceExemplar';

@@ -23,7 +23,7 @@ const CALL = ['service', 'downstream', 'grpc_method'] as const;
  * go-grpc-prometheus names and labels.
  */
 export const METRIC_CATALOG = [
-  // gRPC server, recorded by serverMetricsInterceptor.
+  // gRPC server, recorded around each handler by instrumentHandler.
   { name: 'grpc_server_started_total', type: 'counter', help: 'Total number of RPCs started on the server.', labelNames: SERVER },
   {
     name: 'grpc_server_handled_total',
@@ -40,7 +40,7 @@ export const METRIC_CATALOG = [
   { name: 'grpc_server_msg_received_total', type: 'counter', help: 'Total number of RPC stream messages received on the server.', labelNames: SERVER },
   { name: 'grpc_server_msg_sent_total', type: 'counter', help: 'Total number of gRPC stream messages sent by the server.', labelNames: SERVER },
 
-  // gRPC client, one sample per attempt on the wire, recorded by clientMetricsInterceptor.
+  // gRPC client, one sample per attempt on the wire, recorded by attemptMetrics (reported by the resilience layer's unaryCall).
   { name: 'grpc_client_started_total', type: 'counter', help: 'Total number of RPC attempts started on the client.', labelNames: CLIENT },
   {
     name: 'grpc_client_handled_total',

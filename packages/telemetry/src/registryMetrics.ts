@@ -1,6 +1,7 @@
 import type { BackendName, ServiceName } from '@govrnanza/topology';
-import { Counter, Gauge, Histogram, type OpenMetricsContentType, type Registry } from 'prom-client';
+import { Gauge, type OpenMetricsContentType, type Registry } from 'prom-client';
 import { ChildCache } from './childCache';
+import { CounterFamily, HistogramFamily } from './liveFamilies';
 import { grpcCodeName } from './grpcCodeName';
 import type { GrpcMethod } from './grpcMethod';
 import { LATENCY_BUCKETS_SECONDS, METRIC_CATALOG, type MetricName } from './metricCatalog';
@@ -10,39 +11,29 @@ import { traceExemplar, type TraceExemplar } from './traceExemplar';
 /** Circuit breaker gauge values. */
 const BREAKER_GAUGE: Readonly<Record<CircuitState, number>> = { closed: 0, half_open: 1, open: 2 };
 
-type Family = Counter<string> | Gauge<string> | Histogram<string>;
+type Family = CounterFamily | HistogramFamily | Gauge<string>;
 
+/**
+ * Counters and histograms are live families (see `liveFamilies`): recording
+ * adds to a series found once, and prom-client's Registry renders them at
+ * scrape time. The rarely set gauge is prom-client's own.
+ */
 function createFamilies(registry: Registry<OpenMetricsContentType>): Map<MetricName, Family> {
   const families = new Map<MetricName, Family>();
   for (const spec of METRIC_CATALOG) {
     const [first, ...labelNames] = spec.labelNames;
     if (first !== 'service') throw new Error(`${spec.name}: the first label must be service`);
-    const config = { name: spec.name, help: spec.help, labelNames, registers: [] };
     const family =
       spec.type === 'counter'
-        ? new Counter(config)
+        ? new CounterFamily(spec.name, spec.help)
         : spec.type === 'gauge'
-          ? new Gauge(config)
-          : new Histogram({ ...config, buckets: [...LATENCY_BUCKETS_SECONDS], enableExemplars: true });
-    registry.registerMetric(family);
+          ? new Gauge({ name: spec.name, help: spec.help, labelNames, registers: [] })
+          : new HistogramFamily(spec.name, spec.help, LATENCY_BUCKETS_SECONDS);
+    // The Registry renders any object with its metric interface (name, help, type, get, reset).
+    registry.registerMetric(family as unknown as Gauge<string>);
     families.set(spec.name, family);
   }
   return families;
-}
-
-/** One histogram series: observes through its cached child, or with an exemplar when one is given. */
-interface Series {
-  observe(seconds: number, exemplar: TraceExemplar | undefined): void;
-}
-
-function seriesOf(histogram: Histogram<string>, labels: Record<string, string>): Series {
-  const child = histogram.labels(labels);
-  return {
-    observe(value, exemplar) {
-      if (exemplar === undefined) child.observe(value);
-      else histogram.observe({ labels, value, exemplarLabels: exemplar as unknown as Record<string, string> });
-    },
-  };
 }
 
 function resolveExemplar(exemplar: ExemplarArg): TraceExemplar | undefined {
@@ -51,9 +42,9 @@ function resolveExemplar(exemplar: ExemplarArg): TraceExemplar | undefined {
 
 type Families = Map<MetricName, Family>;
 
-const counter = (f: Families, name: MetricName) => f.get(name) as Counter<string>;
+const counter = (f: Families, name: MetricName) => f.get(name) as CounterFamily;
 const gauge = (f: Families, name: MetricName) => f.get(name) as Gauge<string>;
-const histogram = (f: Families, name: MetricName) => f.get(name) as Histogram<string>;
+const histogram = (f: Families, name: MetricName) => f.get(name) as HistogramFamily;
 const serverLabels = (m: GrpcMethod) => ({ grpc_service: m.service, grpc_method: m.name, grpc_type: m.type });
 const attemptLabels = (d: BackendName, m: GrpcMethod) => ({ downstream: d, ...serverLabels(m) });
 const callLabels = (d: BackendName, method: string) => ({ downstream: d, grpc_method: method });
@@ -61,25 +52,25 @@ const callLabels = (d: BackendName, method: string) => ({ downstream: d, grpc_me
 /** Children of the gRPC server families, keyed by method (and code). */
 function serverChildren(f: Families) {
   return {
-    started: new ChildCache((m: GrpcMethod) => counter(f, 'grpc_server_started_total').labels(serverLabels(m))),
+    started: new ChildCache((m: GrpcMethod) => counter(f, 'grpc_server_started_total').add(serverLabels(m))),
     handled: new ChildCache((m: GrpcMethod, code: number) =>
-      counter(f, 'grpc_server_handled_total').labels({ ...serverLabels(m), grpc_code: grpcCodeName(code) }),
+      counter(f, 'grpc_server_handled_total').add({ ...serverLabels(m), grpc_code: grpcCodeName(code) }),
     ),
-    handling: new ChildCache((m: GrpcMethod) => seriesOf(histogram(f, 'grpc_server_handling_seconds'), serverLabels(m))),
-    received: new ChildCache((m: GrpcMethod) => counter(f, 'grpc_server_msg_received_total').labels(serverLabels(m))),
-    sent: new ChildCache((m: GrpcMethod) => counter(f, 'grpc_server_msg_sent_total').labels(serverLabels(m))),
+    handling: new ChildCache((m: GrpcMethod) => histogram(f, 'grpc_server_handling_seconds').add(serverLabels(m))),
+    received: new ChildCache((m: GrpcMethod) => counter(f, 'grpc_server_msg_received_total').add(serverLabels(m))),
+    sent: new ChildCache((m: GrpcMethod) => counter(f, 'grpc_server_msg_sent_total').add(serverLabels(m))),
   };
 }
 
 /** Children of the per-attempt client families, keyed by downstream and method (and code). */
 function attemptChildren(f: Families) {
   return {
-    started: new ChildCache((d: BackendName, m: GrpcMethod) => counter(f, 'grpc_client_started_total').labels(attemptLabels(d, m))),
+    started: new ChildCache((d: BackendName, m: GrpcMethod) => counter(f, 'grpc_client_started_total').add(attemptLabels(d, m))),
     handled: new ChildCache((d: BackendName, m: GrpcMethod, code: number) =>
-      counter(f, 'grpc_client_handled_total').labels({ ...attemptLabels(d, m), grpc_code: grpcCodeName(code) }),
+      counter(f, 'grpc_client_handled_total').add({ ...attemptLabels(d, m), grpc_code: grpcCodeName(code) }),
     ),
     handling: new ChildCache((d: BackendName, m: GrpcMethod) =>
-      seriesOf(histogram(f, 'grpc_client_handling_seconds'), attemptLabels(d, m)),
+      histogram(f, 'grpc_client_handling_seconds').add(attemptLabels(d, m)),
     ),
   };
 }
@@ -88,30 +79,30 @@ function attemptChildren(f: Families) {
 function callChildren(f: Families) {
   return {
     calls: new ChildCache((d: BackendName, method: string, code: number) =>
-      counter(f, 'govrnanza_client_calls_total').labels({ ...callLabels(d, method), grpc_code: grpcCodeName(code) }),
+      counter(f, 'govrnanza_client_calls_total').add({ ...callLabels(d, method), grpc_code: grpcCodeName(code) }),
     ),
     seconds: new ChildCache((d: BackendName, method: string) =>
-      seriesOf(histogram(f, 'govrnanza_client_call_seconds'), callLabels(d, method)),
+      histogram(f, 'govrnanza_client_call_seconds').add(callLabels(d, method)),
     ),
-    retries: new ChildCache((d: BackendName, method: string) => counter(f, 'govrnanza_client_retries_total').labels(callLabels(d, method))),
-    hedges: new ChildCache((d: BackendName, method: string) => counter(f, 'govrnanza_client_hedges_total').labels(callLabels(d, method))),
-    budgetExhausted: new ChildCache((d: BackendName) => counter(f, 'govrnanza_retry_budget_exhausted_total').labels({ downstream: d })),
+    retries: new ChildCache((d: BackendName, method: string) => counter(f, 'govrnanza_client_retries_total').add(callLabels(d, method))),
+    hedges: new ChildCache((d: BackendName, method: string) => counter(f, 'govrnanza_client_hedges_total').add(callLabels(d, method))),
+    budgetExhausted: new ChildCache((d: BackendName) => counter(f, 'govrnanza_retry_budget_exhausted_total').add({ downstream: d })),
     breakerState: new ChildCache((d: BackendName) => gauge(f, 'govrnanza_circuit_breaker_state').labels({ downstream: d })),
     breakerTransitions: new ChildCache((d: BackendName, state: CircuitState) =>
-      counter(f, 'govrnanza_circuit_breaker_transitions_total').labels({ downstream: d, state }),
+      counter(f, 'govrnanza_circuit_breaker_transitions_total').add({ downstream: d, state }),
     ),
-    bulkheadRejections: new ChildCache((d: BackendName) => counter(f, 'govrnanza_bulkhead_rejections_total').labels({ downstream: d })),
+    bulkheadRejections: new ChildCache((d: BackendName) => counter(f, 'govrnanza_bulkhead_rejections_total').add({ downstream: d })),
     fallbacks: new ChildCache((d: BackendName, part: string, reason: FallbackReason) =>
-      counter(f, 'govrnanza_fallbacks_total').labels({ downstream: d, part, reason }),
+      counter(f, 'govrnanza_fallbacks_total').add({ downstream: d, part, reason }),
     ),
     failOpen: new ChildCache((d: BackendName, decision: FailOpenDecision) =>
-      counter(f, 'govrnanza_fail_open_decisions_total').labels({ downstream: d, decision }),
+      counter(f, 'govrnanza_fail_open_decisions_total').add({ downstream: d, decision }),
     ),
     deadlineExceeded: new ChildCache((d: BackendName, method: string) =>
-      counter(f, 'govrnanza_client_deadline_exceeded_total').labels(callLabels(d, method)),
+      counter(f, 'govrnanza_client_deadline_exceeded_total').add(callLabels(d, method)),
     ),
     budgetLeft: new ChildCache((d: BackendName, method: string) =>
-      seriesOf(histogram(f, 'govrnanza_client_budget_left_seconds'), callLabels(d, method)),
+      histogram(f, 'govrnanza_client_budget_left_seconds').add(callLabels(d, method)),
     ),
   };
 }
@@ -120,13 +111,13 @@ function callChildren(f: Families) {
 function edgeChildren(f: Families) {
   return {
     faults: new ChildCache((method: string, kind: FaultKind) =>
-      counter(f, 'govrnanza_faults_injected_total').labels({ grpc_method: method, kind }),
+      counter(f, 'govrnanza_faults_injected_total').add({ grpc_method: method, kind }),
     ),
     httpRequests: new ChildCache((route: string, method: string, status: number) =>
-      counter(f, 'http_server_requests_total').labels({ route, method, code: String(status) }),
+      counter(f, 'http_server_requests_total').add({ route, method, code: String(status) }),
     ),
     httpSeconds: new ChildCache((route: string, method: string) =>
-      seriesOf(histogram(f, 'http_server_request_duration_seconds'), { route, method }),
+      histogram(f, 'http_server_request_duration_seconds').add({ route, method }),
     ),
   };
 }

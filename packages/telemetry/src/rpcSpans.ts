@@ -28,7 +28,7 @@ import { grpcMethodOf, type GrpcMethod } from './grpcMethod';
  * Performance). Here an unsampled call costs a traceparent parsed and
  * written, and a non-recording span; the trace context travels in the
  * CallContext, and only a recording span is made the active one, for the
- * synchronous code that looks for it (interceptors' trace exemplars).
+ * synchronous code that looks for it (grpc-js while it sends, a logger).
  *
  * Span names and attributes follow the OpenTelemetry RPC and HTTP semantic
  * conventions: `<package.Service>/<Method>` with rpc.system, rpc.service,

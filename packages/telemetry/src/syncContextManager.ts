@@ -11,8 +11,8 @@ import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/
  * on a promise-heavy loop here, and most of the cost of 1 % tracing on the
  * three-process chain (README, Performance). Govrnanza carries the trace
  * context explicitly instead (`CallContext.trace`), and enters it only around
- * the synchronous code that reads the active span: the client interceptors
- * while a call is made, the server interceptors while a status is sent.
+ * the synchronous code that reads the active span (a handler as it starts,
+ * grpc-js as it sends); metrics take their exemplars from explicit contexts.
  * `TRACE_CONTEXT=async` brings AsyncLocalStorage back, for library
  * instrumentations that need the context to follow awaits (ioredis).
  */

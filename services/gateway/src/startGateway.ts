@@ -1,7 +1,7 @@
 import { account, billing, profile, registry } from '@govrnanza/contracts';
 import { createDownstream, type Downstream } from '@govrnanza/resilience';
 import { createLogger, readConfig, type Logger, type Stopper } from '@govrnanza/runtime';
-import { policyFor, readServiceConfig, type BackendPlugin, type ServiceConfig } from '@govrnanza/service-runner';
+import { attemptMetricsOf, policyFor, readServiceConfig, type BackendPlugin, type ServiceConfig } from '@govrnanza/service-runner';
 import type { BackendName } from '@govrnanza/topology';
 import { AccountClient } from './clients/accountClient';
 import { BillingClient } from './clients/billingClient';
@@ -20,8 +20,8 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Cross-cutting additions for the gateway: telemetry's events, client interceptors and HTTP observer. */
-export type GatewayPlugin = Pick<BackendPlugin, 'events' | 'start' | 'clientInterceptors' | 'httpObserver'>;
+/** Cross-cutting additions for the gateway: telemetry's events, attempt metrics and HTTP observer. */
+export type GatewayPlugin = Pick<BackendPlugin, 'events' | 'start' | 'attemptMetrics' | 'httpObserver'>;
 
 /** Starts the gateway: config once, one client per downstream, the HTTP server. */
 export async function startGateway(plugins: GatewayPlugin[] = [], env: NodeJS.ProcessEnv = process.env): Promise<RunningGateway> {
@@ -35,8 +35,17 @@ export async function startGateway(plugins: GatewayPlugin[] = [], env: NodeJS.Pr
   const closers: Downstream<object>[] = [];
   const connect = <D extends object>(name: BackendName, definition: D): Downstream<D> => {
     const events = plugins.find((p) => p.events)?.events?.('gateway', name);
-    const interceptors = plugins.flatMap((p) => p.clientInterceptors?.(name) ?? []);
-    const ds = createDownstream({ caller: 'gateway', downstream: name, address: config.addresses[name]!, definition, mode: config.resilience, policy: policyFor(config.policies, name), interceptors, ...(events ? { events } : {}) });
+    const attempts = attemptMetricsOf(plugins, name);
+    const ds = createDownstream({
+      caller: 'gateway',
+      downstream: name,
+      address: config.addresses[name]!,
+      definition,
+      mode: config.resilience,
+      policy: policyFor(config.policies, name),
+      ...(attempts ? { attempts } : {}),
+      ...(events ? { events } : {}),
+    });
     closers.push(ds as Downstream<object>);
     return ds;
   };

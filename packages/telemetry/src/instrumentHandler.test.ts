@@ -4,7 +4,7 @@ import { AlwaysOnSampler, InMemorySpanExporter, NodeTracerProvider, SimpleSpanPr
 import { account } from '@govrnanza/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SyncContextManager } from './syncContextManager';
-import { traceContextOf, tracedHandler } from './tracedHandler';
+import { traceContextOf, instrumentHandler } from './instrumentHandler';
 
 // As the services run: the synchronous context manager (TRACE_CONTEXT=explicit).
 const spans = new InMemorySpanExporter();
@@ -23,7 +23,7 @@ const ORG: account.Organization = { id: 'org_1', name: 'Acme', plan: 1, status: 
 beforeAll(async () => {
   server = new Server();
   server.addService(account.AccountServiceService, {
-    getOrganization: tracedHandler(PATH, (call, callback) => {
+    getOrganization: instrumentHandler(PATH, (call, callback) => {
       const record: (typeof seen)[number] = { active: trace.getActiveSpan()?.spanContext().spanId, given: trace.getSpan(traceContextOf(call))?.spanContext().spanId };
       seen.push(record);
       const orgId = (call.request as account.GetOrganizationRequest).orgId;
@@ -80,7 +80,7 @@ async function endedSpans(n: number): Promise<ReturnType<typeof spans.getFinishe
   return spans.getFinishedSpans();
 }
 
-describe('tracedHandler', () => {
+describe('instrumentHandler', () => {
   it("runs the handler inside a server span of the caller's trace, which the handler finds later too, ended with OK", async () => {
     const outcome = await call('org-1');
     expect(outcome).toEqual({ code: status.OK, response: { organization: ORG } });

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MISSING_ORG, accountClient, getOrganization, startAccountServer, type RunningAccountServer } from '../fixtures/accountServer';
-import { serverMetricsInterceptor } from './grpcServerMetrics';
+import { instrumentHandler } from './instrumentHandler';
 import { createMetrics, type Metrics } from './metrics';
 import { parsePrometheusText } from './parsePrometheusText';
 import { prometheusText } from './prometheusText';
@@ -14,7 +14,7 @@ let client: ReturnType<typeof accountClient>;
 
 beforeAll(async () => {
   metrics = createMetrics('account');
-  server = await startAccountServer([serverMetricsInterceptor(metrics)]);
+  server = await startAccountServer((path, handler) => instrumentHandler(path, handler, metrics));
   client = accountClient(server.port);
 });
 
@@ -42,7 +42,7 @@ async function eventually(read: () => Promise<number>, expected: number, timeout
   expect(last).toBe(expected);
 }
 
-describe('serverMetricsInterceptor', () => {
+describe('instrumentHandler with metrics', () => {
   it('records a successful call: started, handled OK, one message each way, its latency', async () => {
     const before = await value('grpc_server_started_total', GET_ORG);
     const outcome = await getOrganization(client, 'org-1');
