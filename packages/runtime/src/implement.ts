@@ -40,20 +40,21 @@ export function implement<D extends ServiceDefinition>(definition: D, handlers: 
 
 function adapt(path: string, handler: UnaryHandler<unknown, unknown>, log: Logger): handleUnaryCall<unknown, unknown> {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-    // Built on first use of ctx.signal only (see createCallContext).
+    // Built on first use of ctx.signal only (see createCallContext), and only then does it listen
+    // for the call's end: a handler that never asks (most leaf handlers) adds no listener.
     let controller: AbortController | undefined;
-    let state: 'running' | 'answered' | 'cancelled' = 'running';
-    // grpc-js emits 'cancelled' when the stream closes, after every call, answered or not:
-    // only a call still running is aborted (and only then is the error built).
-    call.once('cancelled', () => {
-      if (state !== 'running') return;
-      state = 'cancelled';
-      controller?.abort(cancelledByCaller());
-    });
+    let answered = false;
     const signal = (): AbortSignal => {
       if (controller === undefined) {
-        controller = new AbortController();
-        if (state === 'cancelled') controller.abort(cancelledByCaller());
+        const made = new AbortController();
+        controller = made;
+        // grpc-js emits 'cancelled' when the stream closes, after every call, answered or not:
+        // only a call still running is aborted (and only then is the error built).
+        const abortIfRunning = (): void => {
+          if (!answered) made.abort(cancelledByCaller());
+        };
+        if (call.cancelled) abortIfRunning();
+        else call.once('cancelled', abortIfRunning);
       }
       return controller.signal;
     };
@@ -67,11 +68,11 @@ function adapt(path: string, handler: UnaryHandler<unknown, unknown>, log: Logge
     });
     handler(call.request, ctx).then(
       (response) => {
-        state = 'answered';
+        answered = true;
         callback(null, response);
       },
       (err: unknown) => {
-        state = 'answered';
+        answered = true;
         if (!(err instanceof ServiceError)) ctx.log.error({ err }, 'unhandled error');
         callback(toStatus(err));
       },

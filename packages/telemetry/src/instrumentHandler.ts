@@ -6,8 +6,15 @@ import type { Metrics } from './metrics';
 import { startGrpcServerSpan } from './rpcSpans';
 import { traceExemplar } from './traceExemplar';
 
-/** The trace context of each call being served, for the code that adapts the handler (see `traceContextOf`). */
-const traceOfCall = new WeakMap<object, Context>();
+/**
+ * The trace context of a call being served, kept on the call object for the
+ * code that adapts the handler (see `traceContextOf`): a property set on
+ * every call is cheaper than a WeakMap entry, which the garbage collector
+ * must process as an ephemeron.
+ */
+const TRACE = Symbol('govrnanza.trace');
+
+type Traced = { [TRACE]?: Context };
 
 /**
  * Wraps a unary grpc-js handler in the call's server span (child of the
@@ -34,7 +41,7 @@ export function instrumentHandler(path: string, handler: handleUnaryCall<unknown
   return (call, callback) => {
     const startedAt = performance.now();
     const span = startGrpcServerSpan(path, call.metadata);
-    traceOfCall.set(call, span.context);
+    (call as Traced)[TRACE] = span.context;
     if (metrics) {
       metrics.recordServerStarted(method);
       metrics.recordServerMessageReceived(method);
@@ -68,5 +75,5 @@ export function instrumentHandler(path: string, handler: handleUnaryCall<unknown
 
 /** The trace context `instrumentHandler` gave a call; the empty context for a call it did not wrap. */
 export function traceContextOf(call: object): Context {
-  return traceOfCall.get(call) ?? ROOT_CONTEXT;
+  return (call as Traced)[TRACE] ?? ROOT_CONTEXT;
 }

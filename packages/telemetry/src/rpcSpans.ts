@@ -123,13 +123,33 @@ export function startGrpcClientSpan(path: string, parent: Context, metadata: Met
  */
 export function startHttpServerSpan(method: string, url: string, headers: IncomingHttpHeaders): HttpSpan {
   const parent = propagation.extract(ROOT_CONTEXT, headers, headersGetter);
-  const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, parent);
+  const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+  if (span.isRecording()) span.setAttribute('http.request.method', method);
   return new HttpServerSpan(span, parent, method, url);
 }
 
+/**
+ * Attributes are set once the span is known to record, not passed to
+ * `startSpan`: the SDK copies and checks what it is given before it asks the
+ * sampler, on every call, sampled or not. So a sampler sees no attributes
+ * (the standard ones decide on the trace id and the parent).
+ */
 function rpcSpan(path: string, kind: SpanKind, parent: Context): RpcSpan {
   const method = grpcMethodOf(path, false, false);
-  return new GrpcSpan(tracer.startSpan(`${method.service}/${method.name}`, { kind, attributes: rpcAttributes(method) }, parent), parent, kind);
+  const span = tracer.startSpan(spanNameOf(method), { kind }, parent);
+  if (span.isRecording()) span.setAttributes(rpcAttributes(method));
+  return new GrpcSpan(span, parent, kind);
+}
+
+const spanNames = new Map<GrpcMethod, string>();
+
+function spanNameOf(method: GrpcMethod): string {
+  let name = spanNames.get(method);
+  if (name === undefined) {
+    name = `${method.service}/${method.name}`;
+    spanNames.set(method, name);
+  }
+  return name;
 }
 
 /** The constant attributes of a method's spans, built once per method (the SDK copies what it records). */
