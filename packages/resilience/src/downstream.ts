@@ -84,9 +84,14 @@ interface Shared {
 function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: Req, ctx: CallContext) => Promise<Res> {
   const method = def.path.slice(def.path.lastIndexOf('/') + 1);
   const level = idempotencyOf(def.path);
-  const label = `${s.spec.downstream}.${method}`;
-  const attempts = s.spec.attempts?.(def.path);
-  const hedge = s.options.hedgeDelayMs > 0 && level === 'NO_SIDE_EFFECTS';
+  const m: MethodTarget<Req, Res> = {
+    def,
+    method,
+    label: `${s.spec.downstream}.${method}`,
+    hedge: s.options.hedgeDelayMs > 0 && level === 'NO_SIDE_EFFECTS',
+    attempts: s.spec.attempts?.(def.path),
+  };
+  const label = m.label;
 
   return async (request, ctx) => {
     const started = performance.now();
@@ -102,8 +107,8 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
         });
       }
       const response = s.policies
-        ? await viaPolicies(def, request, ctx, deadline, s, hedge, isIdempotent(level, request), method, label, attempts)
-        : await once(def, request, ctx, deadline, s, label, attempts);
+        ? await viaPolicies(m, request, ctx, deadline, s, isIdempotent(level, request))
+        : await once(m, request, ctx, deadline, s);
       s.events.call(ctx.trace, method, status.OK, (performance.now() - started) / 1000);
       return response;
     } catch (err) {
@@ -122,34 +127,28 @@ function isIdempotent(level: string, request: unknown): boolean {
   return typeof key === 'string' && key.length > 0;
 }
 
-async function once<Req, Res>(
-  def: MethodDef<Req, Res>,
-  request: Req,
-  ctx: CallContext,
-  deadline: number,
-  s: Shared,
-  label: string,
-  attempts: AttemptRecorder | undefined,
-): Promise<Res> {
+/** What is fixed per method of a downstream, worked out once when its client is built. */
+interface MethodTarget<Req, Res> {
+  def: MethodDef<Req, Res>;
+  /** e.g. `GetOrganization` */
+  method: string;
+  /** `<downstream>.<method>`, the prefix of every error message */
+  label: string;
+  /** hedging is on and the method has no side effects */
+  hedge: boolean;
+  attempts: AttemptRecorder | undefined;
+}
+
+async function once<Req, Res>(m: MethodTarget<Req, Res>, request: Req, ctx: CallContext, deadline: number, s: Shared): Promise<Res> {
   try {
-    return await unaryCall(s.client, def, request, ctx.requestId, deadline, ctx.signal, ctx.trace, attempts);
+    return await unaryCall(s.client, m.def, request, ctx.requestId, deadline, ctx.signal, ctx.trace, m.attempts);
   } catch (err) {
-    throw toAttemptError(err, s.spec.downstream, label, false);
+    throw toAttemptError(err, s.spec.downstream, m.label, false);
   }
 }
 
-async function viaPolicies<Req, Res>(
-  def: MethodDef<Req, Res>,
-  request: Req,
-  ctx: CallContext,
-  deadline: number,
-  s: Shared,
-  hedge: boolean,
-  idempotent: boolean,
-  method: string,
-  label: string,
-  attempts: AttemptRecorder | undefined,
-): Promise<Res> {
+async function viaPolicies<Req, Res>(m: MethodTarget<Req, Res>, request: Req, ctx: CallContext, deadline: number, s: Shared, idempotent: boolean): Promise<Res> {
+  const { def, method, label, hedge, attempts } = m;
   s.budget.recordRequest();
   const attempt = async (n: number, signal: AbortSignal): Promise<Res> => {
     const now = Date.now();

@@ -49,13 +49,17 @@ export class CounterSeries {
   inc(by = 1): void {
     this.value += by;
   }
+
+  reset(): void {
+    this.value = 0;
+  }
 }
 
-/** A counter family whose series are `CounterSeries`, rendered by prom-client's Registry. */
-export class CounterFamily implements RegistrableFamily {
-  readonly type = 'counter' as const;
+/** What the families share: their name and help, and their series, each added once per label set. */
+abstract class LiveFamily<S extends { readonly labels: Labels; reset(): void }> implements RegistrableFamily {
+  abstract readonly type: 'counter' | 'histogram';
   readonly aggregator = 'sum' as const;
-  private series: CounterSeries[] = [];
+  protected readonly series: S[] = [];
 
   constructor(
     public name: string,
@@ -63,19 +67,32 @@ export class CounterFamily implements RegistrableFamily {
   ) {}
 
   /** A new series with these labels (call once per label set). */
-  add(labels: Labels): CounterSeries {
-    const s = new CounterSeries(labels);
+  add(labels: Labels): S {
+    const s = this.create(labels);
     this.series.push(s);
     return s;
   }
+
+  reset(): void {
+    for (const s of this.series) s.reset();
+  }
+
+  abstract get(): Promise<RenderedFamily>;
+
+  protected abstract create(labels: Labels): S;
+}
+
+/** A counter family whose series are `CounterSeries`, rendered by prom-client's Registry. */
+export class CounterFamily extends LiveFamily<CounterSeries> {
+  readonly type = 'counter' as const;
 
   async get(): Promise<RenderedFamily> {
     const values = this.series.map((s) => ({ labels: { ...s.labels }, value: s.value }));
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }
 
-  reset(): void {
-    for (const s of this.series) s.value = 0;
+  protected create(labels: Labels): CounterSeries {
+    return new CounterSeries(labels);
   }
 }
 
@@ -119,22 +136,15 @@ export class HistogramSeries {
 }
 
 /** A histogram family whose series are `HistogramSeries`, rendered by prom-client's Registry. */
-export class HistogramFamily implements RegistrableFamily {
+export class HistogramFamily extends LiveFamily<HistogramSeries> {
   readonly type = 'histogram' as const;
-  readonly aggregator = 'sum' as const;
-  private series: HistogramSeries[] = [];
 
   constructor(
-    public name: string,
-    readonly help: string,
+    name: string,
+    help: string,
     private readonly bounds: readonly number[],
-  ) {}
-
-  /** A new series with these labels (call once per label set). */
-  add(labels: Labels): HistogramSeries {
-    const s = new HistogramSeries(labels, this.bounds);
-    this.series.push(s);
-    return s;
+  ) {
+    super(name, help);
   }
 
   /** The values with each series' labels on every value (JSON, classic text). */
@@ -166,7 +176,7 @@ export class HistogramFamily implements RegistrableFamily {
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }
 
-  reset(): void {
-    for (const s of this.series) s.reset();
+  protected create(labels: Labels): HistogramSeries {
+    return new HistogramSeries(labels, this.bounds);
   }
 }
