@@ -8,7 +8,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { account } from '@govrnanza/contracts';
-import { createCallContext, createLogger, ServiceError, type CallContext } from '@govrnanza/runtime';
+import { CancellationSource, createCallContext, createLogger, ServiceError, type CallContext } from '@govrnanza/runtime';
 import {
   attemptMetrics,
   createMetrics,
@@ -71,7 +71,7 @@ function downstream(port: number, mode: 'none' | 'code' = 'none', policy: Partia
 }
 
 const ctxWith = (budgetMs: number, parent = context.active()): CallContext =>
-  createCallContext({ requestId: 'r1', deadline: Date.now() + budgetMs, signal: new AbortController().signal, log, method: 'test', trace: parent });
+  createCallContext({ requestId: 'r1', deadline: Date.now() + budgetMs, cancellation: new CancellationSource(), log, method: 'test', trace: parent });
 
 /** The status code a call ended with (the downstream rejects with a ServiceError). */
 async function codeOf(call: Promise<unknown>): Promise<number> {

@@ -2,7 +2,7 @@ import { Server, ServerCredentials, status, type ServerUnaryCall, type sendUnary
 import { createContextKey, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { account } from '@govrnanza/contracts';
-import { createCallContext, createLogger, ServiceError as DomainError, type CallContext } from '@govrnanza/runtime';
+import { CancellationSource, createCallContext, createLogger, ServiceError as DomainError, type CallContext } from '@govrnanza/runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DependencyRejection } from './dependencyRejection';
 import { createDownstream } from './downstream';
@@ -48,7 +48,7 @@ beforeEach(() => {
 
 const log = createLogger('test', 'silent');
 const ctxWith = (budgetMs: number): CallContext =>
-  createCallContext({ requestId: 'r1', deadline: Date.now() + budgetMs, signal: new AbortController().signal, log, method: 'test' });
+  createCallContext({ requestId: 'r1', deadline: Date.now() + budgetMs, cancellation: new CancellationSource(), log, method: 'test' });
 
 /**
  * Records events as `name:args`, without the trace context that every event
@@ -87,7 +87,7 @@ describe('createDownstream', () => {
       const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: fast });
       const parent = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 0 });
       const callTrace = trace.setSpan(ROOT_CONTEXT, parent);
-      await ds.getOrganization({ orgId: 'org_1' }, createCallContext({ requestId: 'r1', deadline: Date.now() + 2_000, signal: new AbortController().signal, log, method: 'test', trace: callTrace }));
+      await ds.getOrganization({ orgId: 'org_1' }, createCallContext({ requestId: 'r1', deadline: Date.now() + 2_000, cancellation: new CancellationSource(), log, method: 'test', trace: callTrace }));
       expect(received.map((r) => r.traceparent)).toEqual(['00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00']);
       ds.close();
     } finally {
@@ -113,7 +113,7 @@ describe('createDownstream', () => {
     const { seen, traces, events } = recorder();
     const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: fast, events });
     const callTrace = ROOT_CONTEXT.setValue(createContextKey('test'), 'this call');
-    const ctx = createCallContext({ requestId: 'r1', deadline: Date.now() + 2_000, signal: new AbortController().signal, log, method: 'test', trace: callTrace });
+    const ctx = createCallContext({ requestId: 'r1', deadline: Date.now() + 2_000, cancellation: new CancellationSource(), log, method: 'test', trace: callTrace });
     const res = await ds.getOrganization({ orgId: 'org_1' }, ctx);
     expect(res.organization?.id).toBe('org_1');
     expect(received).toHaveLength(3);
@@ -220,6 +220,26 @@ describe('createDownstream', () => {
     expect(Date.now() - started).toBeLessThan(300);
     expect(received).toHaveLength(2);
     expect(seen).toContain('hedge:GetOrganization');
+    ds.close();
+  });
+
+  it.each(['code', 'none'] as const)('in mode %s cancels the call on the wire when its caller gives up, and does not retry it', async (mode) => {
+    behaviour = () => ({ delayMs: 2_000 });
+    const { seen, events } = recorder();
+    const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode, policy: fast, events });
+    const source = new CancellationSource();
+    const ctx = createCallContext({ requestId: 'r1', deadline: Date.now() + 5_000, cancellation: source, log, method: 'test' });
+    const started = Date.now();
+    const pending = ds.getOrganization({ orgId: 'org_1' }, ctx).catch((e: DomainError) => e);
+    setTimeout(() => source.abort(new Error('caller went away')), 50);
+    const err = await pending;
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect((err as DomainError).code).toBe(status.CANCELLED);
+    expect(received).toHaveLength(1);
+    expect(seen.filter((e) => e.startsWith('retry:'))).toEqual([]);
+    // Already given up: cancelled at once.
+    const again = await ds.getOrganization({ orgId: 'org_1' }, ctx).catch((e: DomainError) => e);
+    expect((again as DomainError).code).toBe(status.CANCELLED);
     ds.close();
   });
 

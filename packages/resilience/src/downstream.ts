@@ -1,7 +1,7 @@
 import { Client, credentials, status, type Interceptor, type ServiceError as GrpcError } from '@grpc/grpc-js';
 import { BulkheadRejectedError } from 'cockatiel';
 import { idempotencyOf } from '@govrnanza/contracts';
-import { errorMeta, isGrpcError, ServiceError, statusName, type CallContext, type ResilienceMode } from '@govrnanza/runtime';
+import { errorMeta, isGrpcError, ServiceError, statusName, type CallContext, type Cancellation, type ResilienceMode } from '@govrnanza/runtime';
 import type { AttemptMetrics, AttemptRecorder } from '@govrnanza/telemetry';
 import type { BackendName, ServiceName } from '@govrnanza/topology';
 import { AttemptError, RETRYABLE_CODES } from './attemptError';
@@ -141,7 +141,7 @@ interface MethodTarget<Req, Res> {
 
 async function once<Req, Res>(m: MethodTarget<Req, Res>, request: Req, ctx: CallContext, deadline: number, s: Shared): Promise<Res> {
   try {
-    return await unaryCall(s.client, m.def, request, ctx.requestId, deadline, ctx.signal, ctx.trace, m.attempts);
+    return await unaryCall(s.client, m.def, request, ctx.requestId, deadline, ctx.cancellation, ctx.trace, m.attempts);
   } catch (err) {
     throw toAttemptError(err, s.spec.downstream, m.label, false);
   }
@@ -150,23 +150,23 @@ async function once<Req, Res>(m: MethodTarget<Req, Res>, request: Req, ctx: Call
 async function viaPolicies<Req, Res>(m: MethodTarget<Req, Res>, request: Req, ctx: CallContext, deadline: number, s: Shared, idempotent: boolean): Promise<Res> {
   const { def, method, label, hedge, attempts } = m;
   s.budget.recordRequest();
-  const attempt = async (n: number, signal: AbortSignal): Promise<Res> => {
+  const attempt = async (n: number): Promise<Res> => {
     const now = Date.now();
     if (remainingMs(deadline, now) < s.options.minCallMs) {
       throw new AttemptError(status.DEADLINE_EXCEEDED, `${label}: deadline reached before attempt ${n + 1}`, s.spec.downstream, false);
     }
     const perAttempt = attemptDeadline(deadline, s.options.attemptTimeoutMs, now);
-    const send = (sig: AbortSignal): Promise<Res> => unaryCall(s.client, def, request, ctx.requestId, perAttempt, sig, ctx.trace, attempts);
+    const send = (cancellation: Cancellation): Promise<Res> => unaryCall(s.client, def, request, ctx.requestId, perAttempt, cancellation, ctx.trace, attempts);
     try {
-      return hedge ? await hedged(send, s.options.hedgeDelayMs, () => mayHedge(s, ctx, method), signal) : await send(signal);
+      return hedge ? await hedged(send, s.options.hedgeDelayMs, () => mayHedge(s, ctx, method), ctx.cancellation) : await send(ctx.cancellation);
     } catch (err) {
       const code = isGrpcError(err) ? err.code : status.UNKNOWN;
-      const retry = idempotent && RETRYABLE_CODES.has(code) && n < s.options.maxRetries && !ctx.signal.aborted && mayRetry(s, ctx, deadline, method);
+      const retry = idempotent && RETRYABLE_CODES.has(code) && n < s.options.maxRetries && !ctx.cancellation.aborted && mayRetry(s, ctx, deadline, method);
       if (retry) s.events.retry(ctx.trace, method, n + 1, code);
       throw toAttemptError(err, s.spec.downstream, label, retry);
     }
   };
-  return s.policies!.execute(attempt, ctx.signal);
+  return s.policies!.execute(attempt);
 }
 
 function mayRetry(s: Shared, ctx: CallContext, deadline: number, method: string): boolean {

@@ -46,6 +46,6 @@ export function withFallbackReserve(ctx: CallContext, reserve: FallbackReserve =
   if (ctx.deadline === Infinity) return ctx;
   const left = ctx.deadline - Date.now();
   const keep = Math.max(reserve.minMs, reserve.fraction * left);
-  // Derived, not copied: the context's lazily created logger and signal stay lazy and shared.
+  // Derived, not copied: the context's lazily created logger stays lazy and shared, and so does its cancellation.
   return ctx.withDeadline(ctx.deadline - keep);
 }

@@ -1,37 +1,38 @@
+import { CancellationSource, type Cancellation } from '@govrnanza/runtime';
+
 /**
  * Runs `attempt` and, if it has not settled after `delayMs` and `mayHedge()`
  * agrees (the retry budget), a second copy; the first success wins and the
- * other is cancelled through its signal. When both fail, the later failure is
+ * other is cancelled through its cancellation. When both fail, the later failure is
  * thrown. For idempotent reads only.
  */
 export function hedged<T>(
-  attempt: (signal: AbortSignal) => Promise<T>,
+  attempt: (cancellation: Cancellation) => Promise<T>,
   delayMs: number,
   mayHedge: () => boolean,
-  signal: AbortSignal,
+  cancellation: Cancellation,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const controllers: AbortController[] = [];
+    const sources: CancellationSource[] = [];
     let pending = 0;
     let settled = false;
     let timer: NodeJS.Timeout | undefined = undefined;
     const launch = (): void => {
-      const controller = new AbortController();
-      controllers.push(controller);
+      const source = new CancellationSource();
+      sources.push(source);
       pending++;
-      const onAbort = (): void => controller.abort(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      attempt(controller.signal).then(
+      const stopFollowing = cancellation.onAbort((reason) => source.abort(reason));
+      attempt(source).then(
         (value) => {
-          signal.removeEventListener('abort', onAbort);
+          stopFollowing();
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          for (const c of controllers) if (c !== controller) c.abort(new Error('hedge lost'));
+          for (const other of sources) if (other !== source) other.abort(new Error('hedge lost'));
           resolve(value);
         },
         (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          stopFollowing();
           pending--;
           if (settled || pending > 0) return;
           settled = true;

@@ -1,5 +1,6 @@
 import { Metadata, status, type Client, type ClientUnaryCall, type ServiceError as GrpcError } from '@grpc/grpc-js';
 import type { Context } from '@opentelemetry/api';
+import type { Cancellation } from '@govrnanza/runtime';
 import { startGrpcClientSpan, type AttemptRecorder } from '@govrnanza/telemetry';
 
 /** One method of a ts-proto grpc-js service definition. */
@@ -11,7 +12,7 @@ export interface MethodDef<Req, Res> {
 
 /**
  * One unary call on the wire, as a promise: `deadline` is the gRPC deadline
- * (epoch ms, Infinity for none) and aborting `signal` cancels the call. The
+ * (epoch ms, Infinity for none) and aborting `cancellation` cancels the call. The
  * attempt has its own client span under `parent` (its trace context goes to
  * the server in the metadata), ended with the status; `attempts`, when
  * given, records it in the per-attempt client metrics.
@@ -23,7 +24,7 @@ export function unaryCall<Req, Res>(
   request: Req,
   requestId: string,
   deadline: number,
-  signal: AbortSignal,
+  cancellation: Cancellation,
   parent: Context,
   attempts?: AttemptRecorder,
 ): Promise<Res> {
@@ -33,11 +34,14 @@ export function unaryCall<Req, Res>(
   const startedAt = performance.now();
   attempts?.started();
   return new Promise<Res>((resolve, reject) => {
+    let finished = false;
+    let stopListening: (() => void) | undefined;
     const done = (err: GrpcError | null, response?: Res): void => {
-      signal.removeEventListener('abort', cancel);
+      finished = true;
+      stopListening?.();
       const code = err ? err.code : status.OK;
       attempts?.finished(code, (performance.now() - startedAt) / 1000, span.context);
-      span.end(code, err !== null && signal.aborted);
+      span.end(code, err !== null && cancellation.aborted);
       if (err) reject(err);
       else resolve(response as Res);
     };
@@ -53,10 +57,7 @@ export function unaryCall<Req, Res>(
       span.end(status.INTERNAL);
       throw err;
     }
-    function cancel(): void {
-      call.cancel();
-    }
-    if (signal.aborted) call.cancel();
-    else signal.addEventListener('abort', cancel, { once: true });
+    // Cancels at once when already aborted.
+    if (!finished) stopListening = cancellation.onAbort(() => call.cancel());
   });
 }

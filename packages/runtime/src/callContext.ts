@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { cancellationOf, type Cancellation } from './cancellation';
 import type { Logger } from './logger';
 
 /** What a handler knows about the call it is serving, passed to every downstream call. */
@@ -8,7 +9,12 @@ export interface CallContext {
   readonly requestId: string;
   /** Absolute deadline in epoch ms; `Infinity` when the caller set none. */
   readonly deadline: number;
-  /** Aborted when the caller cancels or the deadline passes. */
+  /**
+   * Aborted when the caller cancels or goes away (for a served gRPC call, also
+   * when its deadline passes): pass it to the work the call starts.
+   */
+  readonly cancellation: Cancellation;
+  /** `cancellation` as an AbortSignal, for APIs that take one (made on first use: it costs more). */
   readonly signal: AbortSignal;
   /** A logger bound to this request (created on first use). */
   readonly log: Logger;
@@ -19,8 +25,8 @@ export interface CallContext {
   readonly trace: Context;
   /**
    * The same call with an earlier deadline, e.g. one that keeps time back
-   * for a fallback: it shares this context's signal, logger and trace (still
-   * created lazily, once).
+   * for a fallback: it shares this context's cancellation, logger and trace
+   * (the logger still created lazily, once).
    */
   withDeadline(deadline: number): CallContext;
 }
@@ -37,24 +43,15 @@ export function deadlineToEpochMs(deadline: Date | number): number {
   return deadline instanceof Date ? deadline.getTime() : deadline;
 }
 
-/** What the contexts of one call share: the lazily created signal and logger. */
+/** What the contexts of one call share: the lazily created logger. */
 class Lazy {
-  private signalMade: AbortSignal | undefined;
   private logMade: Logger | undefined;
 
   constructor(
-    private readonly makeSignal: AbortSignal | (() => AbortSignal),
     private readonly parentLog: Logger,
     private readonly requestId: string,
     private readonly method: string,
-  ) {
-    if (typeof makeSignal !== 'function') this.signalMade = makeSignal;
-  }
-
-  signal(): AbortSignal {
-    this.signalMade ??= (this.makeSignal as () => AbortSignal)();
-    return this.signalMade;
-  }
+  ) {}
 
   log(): Logger {
     this.logMade ??= this.parentLog.child({ requestId: this.requestId, method: this.method });
@@ -68,11 +65,12 @@ class ServedCallContext implements CallContext {
     readonly requestId: string,
     readonly deadline: number,
     readonly trace: Context,
+    readonly cancellation: Cancellation,
     private readonly lazy: Lazy,
   ) {}
 
   get signal(): AbortSignal {
-    return this.lazy.signal();
+    return this.cancellation.signal;
   }
 
   get log(): Logger {
@@ -80,25 +78,27 @@ class ServedCallContext implements CallContext {
   }
 
   withDeadline(deadline: number): CallContext {
-    return new ServedCallContext(this.requestId, deadline, this.trace, this.lazy);
+    return new ServedCallContext(this.requestId, deadline, this.trace, this.cancellation, this.lazy);
   }
 }
 
 /**
- * Builds a CallContext whose logger is only created if a handler logs. `signal`
- * may be a function, then called on first use only: a handler that calls no
- * one (most leaf handlers) never pays for an AbortController.
+ * Builds a CallContext whose logger is only created if a handler logs.
+ * `cancellation` is what aborts the call's work: a `CancellationSource` (the
+ * server edges use one that starts listening for the call's end only when
+ * something asks), or an AbortSignal.
  */
 export function createCallContext(opts: {
   requestId: string;
   deadline: number;
-  signal: AbortSignal | (() => AbortSignal);
+  cancellation: Cancellation | AbortSignal;
   log: Logger;
   method: string;
   /** Default: no trace (downstream calls start their own). */
   trace?: Context;
 }): CallContext {
-  return new ServedCallContext(opts.requestId, opts.deadline, opts.trace ?? ROOT_CONTEXT, new Lazy(opts.signal, opts.log, opts.requestId, opts.method));
+  const cancellation = opts.cancellation instanceof AbortSignal ? cancellationOf(opts.cancellation) : opts.cancellation;
+  return new ServedCallContext(opts.requestId, opts.deadline, opts.trace ?? ROOT_CONTEXT, cancellation, new Lazy(opts.log, opts.requestId, opts.method));
 }
 
 /** A context for work that starts outside any request (start-up, tests). */
@@ -106,7 +106,7 @@ export function backgroundContext(log: Logger, timeoutMs = 10_000): CallContext 
   return createCallContext({
     requestId: randomUUID(),
     deadline: Date.now() + timeoutMs,
-    signal: AbortSignal.timeout(timeoutMs),
+    cancellation: AbortSignal.timeout(timeoutMs),
     log,
     method: 'background',
   });

@@ -3,6 +3,7 @@ import { account } from '@govrnanza/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallContext } from './callContext';
 import { createCallContext } from './callContext';
+import { CancellationSource } from './cancellation';
 import { ServiceError } from './errors';
 import { implement, type HandlersOf } from './implement';
 import { createLogger } from './logger';
@@ -11,12 +12,27 @@ type Handlers = HandlersOf<typeof account.AccountServiceService>;
 const log = createLogger('account', 'silent');
 
 describe('createCallContext', () => {
-  it('builds the signal on first use only, once', () => {
-    let built = 0;
-    const ctx = createCallContext({ requestId: 'r1', deadline: Infinity, log, method: 'm', signal: () => (built++, new AbortController().signal) });
-    expect(built).toBe(0);
+  it("starts watching the call on first interest only, once, and its signal follows the cancellation", () => {
+    let watched = 0;
+    const source = new CancellationSource(() => watched++);
+    const ctx = createCallContext({ requestId: 'r1', deadline: Infinity, log, method: 'm', cancellation: source });
+    expect(watched).toBe(0);
     expect(ctx.signal).toBe(ctx.signal);
-    expect(built).toBe(1);
+    expect(watched).toBe(1);
+    source.abort('gone');
+    expect(ctx.signal.aborted).toBe(true);
+    expect(ctx.cancellation.reason).toBe('gone');
+  });
+
+  it('takes an AbortSignal too', () => {
+    const controller = new AbortController();
+    const ctx = createCallContext({ requestId: 'r1', deadline: Infinity, log, method: 'm', cancellation: controller.signal });
+    expect(ctx.signal).toBe(controller.signal);
+    const reasons: unknown[] = [];
+    ctx.cancellation.onAbort((r) => reasons.push(r));
+    controller.abort('stop');
+    expect(ctx.cancellation.aborted).toBe(true);
+    expect(reasons).toEqual(['stop']);
   });
 });
 
@@ -59,15 +75,34 @@ describe('implement', () => {
     expect((reason as ServiceError).code).toBe(status.CANCELLED);
   });
 
+  it('tells the listeners of its cancellation, added while the call runs, when the caller abandons it', async () => {
+    const heard: unknown[] = [];
+    let answer: () => void = () => undefined;
+    const c = await serve(
+      (_req, ctx: CallContext) =>
+        new Promise((_, reject) => {
+          ctx.cancellation.onAbort((reason) => heard.push(reason));
+          answer = () => reject(ctx.cancellation.reason);
+        }),
+    );
+    expect((await get(c, 50))?.code).toBe(status.DEADLINE_EXCEEDED);
+    await new Promise((r) => setTimeout(r, 100));
+    answer();
+    expect(heard).toHaveLength(1);
+    expect((heard[0] as ServiceError).code).toBe(status.CANCELLED);
+  });
+
   it('never aborts the signal of a call that was answered', async () => {
     let seen: CallContext | undefined;
     const c = await serve(async (req, ctx) => {
       seen = ctx;
       ctx.signal.addEventListener('abort', () => undefined);
+      ctx.cancellation.onAbort(() => undefined);
       return { organization: { id: req.orgId, name: 'Acme', plan: 1, status: 1, limits: undefined, createTime: undefined } };
     });
     expect(await get(c, 2_000)).toBeNull();
     await new Promise((r) => setTimeout(r, 50));
     expect(seen?.signal.aborted).toBe(false);
+    expect(seen?.cancellation.aborted).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { traceContextOf } from '@govrnanza/telemetry';
+import { CancellationSource } from './cancellation';
 import { createCallContext, deadlineToEpochMs, requestIdFrom, type CallContext } from './callContext';
 import { ServiceError, toStatus } from './errors';
 import type { Logger } from './logger';
@@ -40,28 +41,22 @@ export function implement<D extends ServiceDefinition>(definition: D, handlers: 
 
 function adapt(path: string, handler: UnaryHandler<unknown, unknown>, log: Logger): handleUnaryCall<unknown, unknown> {
   return (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-    // Built on first use of ctx.signal only (see createCallContext), and only then does it listen
-    // for the call's end: a handler that never asks (most leaf handlers) adds no listener.
-    let controller: AbortController | undefined;
+    // Listens for the call's end only once something asks for the cancellation (a downstream call,
+    // a handler): a leaf handler adds no listener.
     let answered = false;
-    const signal = (): AbortSignal => {
-      if (controller === undefined) {
-        const made = new AbortController();
-        controller = made;
-        // grpc-js emits 'cancelled' when the stream closes, after every call, answered or not:
-        // only a call still running is aborted (and only then is the error built).
-        const abortIfRunning = (): void => {
-          if (!answered) made.abort(cancelledByCaller());
-        };
-        if (call.cancelled) abortIfRunning();
-        else call.once('cancelled', abortIfRunning);
-      }
-      return controller.signal;
-    };
+    const cancellation = new CancellationSource((source) => {
+      // grpc-js emits 'cancelled' when the stream closes, after every call, answered or not:
+      // only a call still running is aborted (and only then is the error built).
+      const abortIfRunning = (): void => {
+        if (!answered) source.abort(cancelledByCaller());
+      };
+      if (call.cancelled) abortIfRunning();
+      else call.once('cancelled', abortIfRunning);
+    });
     const ctx = createCallContext({
       requestId: requestIdFrom(call.metadata.get('x-request-id')[0]),
       deadline: deadlineToEpochMs(call.getDeadline()),
-      signal,
+      cancellation,
       log,
       method: path,
       trace: traceContextOf(call),

@@ -1,3 +1,4 @@
+export * from './cancellation';
 export * from './callContext';
 export * from './commonConfig';
 export * from './config';

@@ -1,15 +1,26 @@
 import { Metadata } from '@grpc/grpc-js';
 import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { AlwaysOnSampler, InMemorySpanExporter, NodeTracerProvider, ParentBasedSampler, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  AlwaysOnSampler,
+  InMemorySpanExporter,
+  NodeTracerProvider,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-node';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BUDGET_LEFT_ATTRIBUTE, WITHDRAWN_ATTRIBUTE, startGrpcClientSpan, startGrpcServerSpan, startHttpServerSpan } from './rpcSpans';
+import { keepsUnsampledChildrenUnsampled, useUnsampledChildShortcut } from './unsampledChildren';
 
 const spans = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }), spanProcessors: [new SimpleSpanProcessor(spans)] });
-provider.register();
+const sampler = new ParentBasedSampler({ root: new AlwaysOnSampler() });
+const provider = new NodeTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(spans)] });
+provider.register({ propagator: new W3CTraceContextPropagator() });
 
 beforeEach(() => spans.reset());
 afterAll(async () => {
+  useUnsampledChildShortcut(sampler, false);
   await provider.shutdown();
   trace.disable();
   context.disable();
@@ -120,5 +131,79 @@ describe('startHttpServerSpan', () => {
       [404, 0],
       [undefined, 2],
     ]);
+  });
+});
+
+describe('the child of an unsampled parent without the SDK', () => {
+  afterAll(() => useUnsampledChildShortcut(sampler, false));
+
+  it('is used only under a registered provider whose sampler keeps such children unsampled', () => {
+    expect(keepsUnsampledChildrenUnsampled(sampler)).toBe(true);
+    expect(keepsUnsampledChildrenUnsampled(new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0.01) }))).toBe(true);
+    expect(keepsUnsampledChildrenUnsampled(new AlwaysOnSampler())).toBe(false);
+    expect(keepsUnsampledChildrenUnsampled(new TraceIdRatioBasedSampler(0.01))).toBe(false);
+    expect(keepsUnsampledChildrenUnsampled(new ParentBasedSampler({ root: new AlwaysOnSampler(), localParentNotSampled: new AlwaysOnSampler() }))).toBe(false);
+    expect(keepsUnsampledChildrenUnsampled(new ParentBasedSampler({ root: new AlwaysOnSampler(), remoteParentNotSampled: new AlwaysOnSampler() }))).toBe(false);
+    expect(useUnsampledChildShortcut(sampler, false)).toBe(false);
+    expect(useUnsampledChildShortcut(new AlwaysOnSampler(), true)).toBe(false);
+    expect(useUnsampledChildShortcut(sampler, true)).toBe(true);
+  });
+
+  /** The server span under an unsampled caller with trace state, its client child, and what the client sends on. */
+  function chain() {
+    const server = startGrpcServerSpan(PATH, metadataWith({ traceparent: traceparent('00'), tracestate: 'vendor=abc' }));
+    const out = new Metadata();
+    const client = startGrpcClientSpan(PATH, server.context, out, Date.now() + 1000);
+    const http = startHttpServerSpan('GET', '/v1/orgs/o', { traceparent: traceparent('00') });
+    const ctx = (c: typeof server.context) => trace.getSpanContext(c)!;
+    const shape = {
+      recording: [server.recording, client.recording, http.recording],
+      server: ctx(server.context),
+      client: ctx(client.context),
+      http: ctx(http.context),
+      sent: String(out.get('traceparent')[0]),
+      sentState: String(out.get('tracestate')[0]),
+    };
+    client.end(0);
+    server.end(0);
+    http.end(200);
+    return shape;
+  }
+
+  it("gives what the SDK gives: the parent's trace and trace state, a new span id, not sampled, nothing recorded", () => {
+    const asked = vi.spyOn(sampler, 'shouldSample');
+    useUnsampledChildShortcut(sampler, false);
+    const viaSdk = chain();
+    expect(asked).toHaveBeenCalledTimes(3);
+    asked.mockClear();
+    useUnsampledChildShortcut(sampler, true);
+    const direct = chain();
+    expect(asked).not.toHaveBeenCalled();
+    asked.mockRestore();
+    for (const shape of [viaSdk, direct]) {
+      expect(shape.recording).toEqual([false, false, false]);
+      for (const c of [shape.server, shape.client, shape.http]) {
+        expect(c.traceId).toBe(TRACE);
+        expect(c.traceFlags).toBe(0);
+        expect(c.spanId).toMatch(/^[0-9a-f]{16}$/);
+        expect(c.spanId).not.toBe(PARENT);
+        expect(c.spanId).not.toBe('0000000000000000');
+      }
+      expect(shape.server.traceState?.serialize()).toBe('vendor=abc');
+      expect(shape.client.spanId).not.toBe(shape.server.spanId);
+      expect(shape.sent).toBe(`00-${TRACE}-${shape.client.spanId}-00`);
+      expect(shape.sentState).toBe('vendor=abc');
+    }
+    expect(finished()).toHaveLength(0);
+  });
+
+  it('leaves a sampled parent, and a new trace, to the SDK', () => {
+    useUnsampledChildShortcut(sampler, true);
+    const sampled = startGrpcServerSpan(PATH, metadataWith({ traceparent: traceparent('01') }));
+    const root = startGrpcServerSpan(PATH, new Metadata());
+    expect([sampled.recording, root.recording]).toEqual([true, true]);
+    sampled.end(0);
+    root.end(0);
+    expect(finished()).toHaveLength(2);
   });
 });

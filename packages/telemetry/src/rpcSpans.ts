@@ -16,6 +16,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import rootPackage from '../../../package.json';
 import { grpcCodeName } from './grpcCodeName';
 import { grpcMethodOf, type GrpcMethod } from './grpcMethod';
+import { unsampledChild } from './unsampledChildren';
 
 /**
  * Govrnanza's gRPC and HTTP spans, made with the OpenTelemetry API at the
@@ -123,7 +124,7 @@ export function startGrpcClientSpan(path: string, parent: Context, metadata: Met
  */
 export function startHttpServerSpan(method: string, url: string, headers: IncomingHttpHeaders): HttpSpan {
   const parent = propagation.extract(ROOT_CONTEXT, headers, headersGetter);
-  const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+  const span = unsampledChild(parent) ?? tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
   if (span.isRecording()) span.setAttribute('http.request.method', method);
   return new HttpServerSpan(span, parent, method, url);
 }
@@ -132,11 +133,13 @@ export function startHttpServerSpan(method: string, url: string, headers: Incomi
  * Attributes are set once the span is known to record, not passed to
  * `startSpan`: the SDK copies and checks what it is given before it asks the
  * sampler, on every call, sampled or not. So a sampler sees no attributes
- * (the standard ones decide on the trace id and the parent).
+ * (the standard ones decide on the trace id and the parent). The child of an
+ * unsampled parent skips the SDK when its sampler follows the parent (see
+ * `unsampledChild`).
  */
 function rpcSpan(path: string, kind: SpanKind, parent: Context): RpcSpan {
   const method = grpcMethodOf(path, false, false);
-  const span = tracer.startSpan(spanNameOf(method), { kind }, parent);
+  const span = unsampledChild(parent) ?? tracer.startSpan(spanNameOf(method), { kind }, parent);
   if (span.isRecording()) span.setAttributes(rpcAttributes(method));
   return new GrpcSpan(span, parent, kind);
 }

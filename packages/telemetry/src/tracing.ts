@@ -9,6 +9,7 @@ import rootPackage from '../../../package.json';
 import { FileSpanExporter } from './fileSpanExporter';
 import { RedactingSpanProcessor } from './redactingSpanProcessor';
 import { samplerFromEnv } from './samplerFromEnv';
+import { useUnsampledChildShortcut } from './unsampledChildren';
 import { SyncContextManager } from './syncContextManager';
 
 /**
@@ -107,6 +108,7 @@ const started = globalThis as { [STARTED]?: Tracing };
 export function startTracing(options: TracingOptions): Tracing {
   const running = started[STARTED];
   if (running !== undefined) return running;
+  const processors = spanProcessors(options);
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
     resource: resourceFromAttributes({
@@ -117,7 +119,7 @@ export function startTracing(options: TracingOptions): Tracing {
     // OTEL_RESOURCE_ATTRIBUTES and host.name; not the process detector, which records the command line.
     resourceDetectors: [envDetector, hostDetector],
     sampler: options.sampler,
-    spanProcessors: spanProcessors(options),
+    spanProcessors: processors,
     textMapPropagator: new W3CTraceContextPropagator(),
     // Unset: the SDK's AsyncLocalStorage context manager.
     ...(options.contextMode === 'explicit' ? { contextManager: new SyncContextManager() } : {}),
@@ -126,6 +128,7 @@ export function startTracing(options: TracingOptions): Tracing {
     logRecordProcessors: [],
   });
   sdk.start();
+  useUnsampledChildShortcut(options.sampler, processors.length > 0);
   let stopping: Promise<void> | undefined;
   const tracing: Tracing = { shutdown: () => (stopping ??= sdk.shutdown().catch(warnExportFailed)) };
   started[STARTED] = tracing;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
-import { createCallContext, requestIdFrom, type Logger, type ResilienceMode } from '@govrnanza/runtime';
+import { CancellationSource, createCallContext, requestIdFrom, type Logger, type ResilienceMode } from '@govrnanza/runtime';
 import { startHttpServerSpan, type HttpSpan } from '@govrnanza/telemetry';
 import { ROUTES } from '@govrnanza/topology';
 import type { GatewayConfig } from './gatewayConfig';
@@ -77,14 +77,17 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     }
     const { route, params } = found.match;
     span?.setRoute(route.template);
-    const controller = new AbortController();
-    res.once('close', () => controller.abort(new Error('client went away')));
+    const cancellation = new CancellationSource();
+    // 'close' follows every response: only one closed before it was sent aborts the work.
+    res.once('close', () => {
+      if (!res.writableFinished) cancellation.abort(new Error('client went away'));
+    });
     let timer: NodeJS.Timeout | undefined;
     let status = 500;
     try {
       const budgetMs = budgetFor(route.id, req.headers['x-request-timeout-ms'], opts.config);
       const deadline = Date.now() + budgetMs;
-      const ctx = createCallContext({ requestId, deadline, signal: controller.signal, log: opts.log, method: route.id, trace: span?.context });
+      const ctx = createCallContext({ requestId, deadline, cancellation, log: opts.log, method: route.id, trace: span?.context });
       const body = route.method === 'POST' ? new Fields(await readJsonBody(req, opts.config.maxBodyBytes)) : new Fields({});
       const idempotencyKey = headerValue(req.headers['idempotency-key']);
       const deadlineHit = new Promise<never>((_, reject) => {
