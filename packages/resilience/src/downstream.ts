@@ -147,7 +147,8 @@ async function once<Req, Res>(m: MethodTarget<Req, Res>, request: Req, ctx: Call
   }
 }
 
-async function viaPolicies<Req, Res>(m: MethodTarget<Req, Res>, request: Req, ctx: CallContext, deadline: number, s: Shared, idempotent: boolean): Promise<Res> {
+// Not async: it returns the stack's promise as it is, without wrapping it in one more.
+function viaPolicies<Req, Res>(m: MethodTarget<Req, Res>, request: Req, ctx: CallContext, deadline: number, s: Shared, idempotent: boolean): Promise<Res> {
   const { def, method, label, hedge, attempts } = m;
   s.budget.recordRequest();
   const attempt = async (n: number): Promise<Res> => {
