@@ -72,6 +72,36 @@ describe('resilience in code (RESILIENCE=code), faults injected at run time', ()
     }
   }, 20_000);
 
+  it('a user who gives up cancels the chain hop by hop: each call in flight ends Canceled on both sides, none is retried', async () => {
+    await setFaultRules(sys.address('profile'), TOKEN, [{ service: 'profile', method: 'BatchGetProfiles', delayMs: 5000 }]);
+    try {
+      const port = sys.endpoints;
+      const read = () =>
+        Promise.all([
+          metric(port.gateway.metricsPort, 'grpc_client_handled_total', { downstream: 'registry', grpc_method: 'GetApi', grpc_code: 'Canceled' }),
+          metric(port.registry.metricsPort, 'grpc_server_handled_total', { grpc_method: 'GetApi', grpc_code: 'Canceled' }),
+          metric(port.registry.metricsPort, 'grpc_client_handled_total', { downstream: 'profile', grpc_method: 'BatchGetProfiles', grpc_code: 'Canceled' }),
+          metric(port.profile.metricsPort, 'grpc_server_handled_total', { grpc_method: 'BatchGetProfiles', grpc_code: 'Canceled' }),
+          metric(port.profile.metricsPort, 'grpc_server_started_total', { grpc_method: 'BatchGetProfiles' }),
+        ]);
+      const before = await read();
+      // Well inside registry's 300 ms attempt deadline: only the user's leaving can end the profile call this early.
+      const gaveUp = await fetch(`${sys.gatewayUrl}${apiPath}`, { signal: AbortSignal.timeout(150) }).catch((e: Error) => e);
+      expect(gaveUp).toBeInstanceOf(Error);
+      let delta: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const now = await read();
+        delta = now.map((v, j) => v - before[j]!);
+        if (delta.slice(0, 4).every((d) => d >= 1)) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // gateway → registry, registry's server, registry → profile, profile's server: one cancelled call each; profile saw one attempt.
+      expect(delta).toEqual([1, 1, 1, 1, 1]);
+    } finally {
+      await setFaultRules(sys.address('profile'), TOKEN, []);
+    }
+  }, 20_000);
+
   it('account down: the breaker opens (account stops receiving calls), registry fails open, then closes through half-open', async () => {
     await setFaultRules(sys.address('account'), TOKEN, [{ service: 'account', abort: 'UNAVAILABLE' }]);
     try {
