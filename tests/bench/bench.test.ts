@@ -14,9 +14,9 @@ describe('npm run bench on a tiny configuration', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-test-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('measures bare and the traced stack on one hop and writes JSON and Markdown', () => {
+  it('measures bare, its A/A control and the traced stack on one hop and writes JSON and Markdown', () => {
     const out = path.join(dir, 'result');
-    const args = ['--paths', 'one-hop', '--configs', 'tracing-100pct', '--rounds', '1', '--duration', '400ms', '--warmup', '100ms'];
+    const args = ['--paths', 'one-hop', '--configs', 'tracing-100pct,bare-control', '--rounds', '1', '--duration', '400ms', '--warmup', '100ms'];
     const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tools/bench.ts', ...args, '--concurrency', '4', '--rates', 'one-hop=50', '--max-wait', '0', '--out', out], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -25,8 +25,8 @@ describe('npm run bench on a tiny configuration', () => {
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
 
     const result = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as BenchResult;
-    expect(result.settings.configs).toEqual(['bare', 'tracing-100pct']);
-    expect(result.runs.map((r) => r.config).sort()).toEqual(['bare', 'tracing-100pct']);
+    expect(result.settings.configs).toEqual(['bare', 'bare-control', 'tracing-100pct']);
+    expect(result.runs.map((r) => r.config).sort()).toEqual(['bare', 'bare-control', 'tracing-100pct']);
     for (const r of result.runs) {
       expect(r.closed.report.requests.ok).toBeGreaterThan(0);
       expect(r.closed.report.requests.failed).toBe(0);
@@ -37,6 +37,7 @@ describe('npm run bench on a tiny configuration', () => {
     // Tracing really exports to the sink (at the latest when shutdown flushes the last batch); bare sends nothing.
     expect(result.sessions.find((s) => s.config === 'tracing-100pct')!.sink.bytes).toBeGreaterThan(0);
     expect(result.sessions.find((s) => s.config === 'bare')!.sink.bytes).toBe(0);
+    expect(result.sessions.find((s) => s.config === 'bare-control')!.sink.bytes).toBe(0);
 
     const summary = result.summaries.find((s) => s.config === 'tracing-100pct')!;
     expect(summary.ratios?.throughput.median).toBeGreaterThan(0);
@@ -46,5 +47,10 @@ describe('npm run bench on a tiny configuration', () => {
     expect(markdown).toContain('| full stack, tracing 100 % |');
     expect(markdown).toContain('× bare');
     expect(markdown).toContain('#### RSS under load (MiB)');
+    // The control is bare again: its ratios are the run's noise, and the table says so.
+    const control = result.summaries.find((s) => s.config === 'bare-control')!;
+    expect(control.ratios?.throughput.median).toBeGreaterThan(0);
+    expect(markdown).toContain('| bare grpc-js again (A/A control) |');
+    expect(markdown).toMatch(/A\/A control: the bare processes started again measured [\d.]+× bare's throughput/);
   }, 90_000);
 });

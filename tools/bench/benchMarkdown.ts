@@ -48,6 +48,15 @@ function pathTable(result: BenchResult, path: ConfigSummary['path']): string[] {
         `${spread(s.openP50Ms, ms)} | ${r ? spread(r.openP50, ratio) : '1'} | ${spread(s.openP99Ms, ms)} | ${r ? spread(r.openP99, ratio) : '1'} | ${notes(s)} |`,
     );
   }
+  const control = rows.find((s) => s.config === 'bare-control')?.ratios;
+  if (control) {
+    lines.push(
+      '',
+      `A/A control: the bare processes started again measured ${spread(control.throughput, ratio)}× bare's throughput, ` +
+        `${spread(control.capacity, ratio)}× its capacity per CPU second and ${spread(control.openP50, ratio)}× its p50; ` +
+        'differences between configurations of that size are the run\'s noise, not the code.',
+    );
+  }
   return [...lines, ''];
 }
 

@@ -8,6 +8,13 @@ describe('bench options', () => {
     expect(full).toMatchObject({ help: false, options: { rounds: 3, durationMs: 10_000, concurrency: 32, rateFraction: 0.25, soakMs: 0, soakConfig: 'tracing-1pct' } });
     const quick = parseBenchArgs(['--quick']);
     expect(quick).toMatchObject({ options: { rounds: 1, durationMs: 500 } });
+    // A full run measures every configuration, the A/A control included.
+    if (full.help) throw new Error('unexpected help');
+    expect(full.options.configs).toEqual(['bare', 'bare-control', 'resilience-off', 'resilience', 'metrics', 'tracing-1pct', 'tracing-100pct']);
+  });
+
+  it('soaks the first configuration asked that is not a bare one', () => {
+    expect(parseBenchArgs(['--configs', 'bare-control,metrics', '--soak', '1m'])).toMatchObject({ options: { soakConfig: 'metrics' } });
   });
 
   it('always measures bare, in the documented order', () => {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CONFIG_NAMES, type ConfigName } from './configs';
+import { CONFIG_NAMES, configNamed, type ConfigName } from './configs';
 import { PATH_NAMES, type PathName } from './paths';
 
 /** Settings of one `npm run bench` invocation. Times in ms. */
@@ -145,7 +145,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
       rates: parseRates(parsed.rates),
       out: parsed.out ?? 'bench/results/latest',
       soakMs: parsed.soak ? parseDuration(parsed.soak, '--soak') : 0,
-      soakConfig: asked ? (asked.find((c) => c !== 'bare') ?? 'bare') : 'tracing-1pct',
+      soakConfig: asked ? (asked.find((c) => configNamed(c).kind !== 'bare') ?? 'bare') : 'tracing-1pct',
       quietCores: parsed['quiet-cores'] === undefined ? 0.3 : Number(parsed['quiet-cores']),
       maxWaitMs: parsed['max-wait'] ? parseDuration(parsed['max-wait'], '--max-wait') : quick ? 0 : 300_000,
       ...(parsed['cpu-prof'] ? { cpuProfDir: parsed['cpu-prof'] } : {}),

@@ -53,7 +53,7 @@ export async function startWithData(env: BenchEnv, config: ConfigName, session: 
     ...(profileDir ? { cpuProfDir: path.resolve(profileDir, session) } : {}),
   });
   try {
-    return { system, ids: config === 'bare' ? bareIds(data) : await seedStack(system) };
+    return { system, ids: configNamed(config).kind === 'bare' ? bareIds(data) : await seedStack(system) };
   } catch (err) {
     await system.stop();
     throw err;

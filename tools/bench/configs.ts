@@ -1,5 +1,5 @@
 /** How the benchmarked processes are built and configured. */
-export type ConfigName = 'bare' | 'resilience-off' | 'resilience' | 'metrics' | 'tracing-1pct' | 'tracing-100pct';
+export type ConfigName = 'bare' | 'bare-control' | 'resilience-off' | 'resilience' | 'metrics' | 'tracing-1pct' | 'tracing-100pct';
 
 export interface BenchConfig {
   name: ConfigName;
@@ -21,6 +21,11 @@ const tracing = (ratio: string, otlpUrl: string): Record<string, string> => ({
 /** Every configuration, in the order of the tables; `bare` is the reference of every ratio. */
 export const CONFIGS: readonly BenchConfig[] = [
   { name: 'bare', label: 'bare grpc-js', kind: 'bare', env: () => ({}) },
+  // An A/A control: the same bare processes, started again as a configuration of their own. Its
+  // ratios to bare measure nothing but the run's noise (process start, placement on the cores,
+  // the machine's drift): a difference between configurations smaller than its spread is not
+  // resolved by the run.
+  { name: 'bare-control', label: 'bare grpc-js again (A/A control)', kind: 'bare', env: () => ({}) },
   {
     name: 'resilience-off',
     label: 'stack, resilience off, no telemetry',
