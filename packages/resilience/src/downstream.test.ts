@@ -166,7 +166,8 @@ describe('createDownstream', () => {
     ds.close();
   });
 
-  it('while the half-open probe runs, other calls fail fast instead of waiting for it', async () => {
+  /** A downstream whose breaker ten UNAVAILABLE answers have opened (half-open after 100 ms); the downstream keeps failing. */
+  async function withOpenBreaker() {
     behaviour = () => ({ code: status.UNAVAILABLE });
     const ds = createDownstream({
       caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code',
@@ -174,6 +175,11 @@ describe('createDownstream', () => {
     });
     for (let i = 0; i < 10; i++) await ds.getOrganization({ orgId: 'org_1' }, ctxWith(1_000)).catch(() => undefined);
     expect(ds.breakerState).toBe('open');
+    return ds;
+  }
+
+  it('while the half-open probe runs, other calls fail fast instead of waiting for it', async () => {
+    const ds = await withOpenBreaker();
     behaviour = () => ({ delayMs: 200 }); // the downstream now answers, slowly
     await new Promise((r) => setTimeout(r, 150));
     const probe = ds.getOrganization({ orgId: 'org_1' }, ctxWith(1_000));
@@ -237,9 +243,45 @@ describe('createDownstream', () => {
     expect((err as DomainError).code).toBe(status.CANCELLED);
     expect(received).toHaveLength(1);
     expect(seen.filter((e) => e.startsWith('retry:'))).toEqual([]);
-    // Already given up: cancelled at once.
+    // Already given up: turned away at once, nothing sent.
     const again = await ds.getOrganization({ orgId: 'org_1' }, ctx).catch((e: DomainError) => e);
     expect((again as DomainError).code).toBe(status.CANCELLED);
+    expect((again as DomainError).message).toContain('not sent, the caller gave up');
+    expect(received).toHaveLength(1);
+    ds.close();
+  });
+
+  it('sends nothing for a caller who gave up while queued in the bulkhead, and frees its place', async () => {
+    behaviour = () => ({ delayMs: 200 });
+    const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: { ...fast, bulkheadLimit: 1, bulkheadQueue: 1 } });
+    const first = ds.getOrganization({ orgId: 'org_1' }, ctxWith(2_000));
+    const source = new CancellationSource();
+    const queued = ds
+      .getOrganization({ orgId: 'org_1' }, createCallContext({ requestId: 'r2', deadline: Date.now() + 2_000, cancellation: source, log, method: 'test' }))
+      .catch((e: DomainError) => e);
+    setTimeout(() => source.abort(new Error('caller went away')), 50);
+    await first;
+    expect(((await queued) as DomainError).code).toBe(status.CANCELLED);
+    expect(received).toHaveLength(1);
+    ds.close();
+  });
+
+  it('an open breaker is not closed by a caller who already gave up: the next real call is the probe', async () => {
+    const ds = await withOpenBreaker();
+    await new Promise((r) => setTimeout(r, 150));
+    const gone = new CancellationSource();
+    gone.abort(new Error('caller went away'));
+    const before = received.length;
+    const err = await ds
+      .getOrganization({ orgId: 'org_1' }, createCallContext({ requestId: 'r3', deadline: Date.now() + 1_000, cancellation: gone, log, method: 'test' }))
+      .catch((e: DomainError) => e);
+    expect((err as DomainError).code).toBe(status.CANCELLED);
+    expect(ds.breakerState).toBe('open');
+    expect(received.length).toBe(before);
+    // The downstream still fails: the real probe opens the breaker again.
+    await ds.getOrganization({ orgId: 'org_1' }, ctxWith(1_000)).catch(() => undefined);
+    expect(received.length).toBe(before + 1);
+    expect(ds.breakerState).toBe('open');
     ds.close();
   });
 

@@ -9,7 +9,7 @@ import { callDeadline, attemptDeadline, remainingMs, retryFits } from './deadlin
 import { NO_EVENTS, type BreakerState, type ResilienceEvents } from './events';
 import { hedged } from './hedge';
 import { DEFAULT_POLICY, type DownstreamPolicyOptions } from './options';
-import { buildPolicyStack, isPolicyRejection, type PolicyStack } from './policyStack';
+import { buildPolicyStack, isCancelledBeforeSent, isPolicyRejection, type PolicyStack } from './policyStack';
 import { RetryBudget } from './retryBudget';
 import { unaryCall, type MethodDef } from './unaryCall';
 import { DependencyRejection } from './dependencyRejection';
@@ -167,7 +167,7 @@ function viaPolicies<Req, Res>(m: MethodTarget<Req, Res>, request: Req, ctx: Cal
       throw toAttemptError(err, s.spec.downstream, label, retry);
     }
   };
-  return s.policies!.execute(attempt);
+  return s.policies!.execute(attempt, ctx.cancellation);
 }
 
 function mayRetry(s: Shared, ctx: CallContext, deadline: number, method: string): boolean {
@@ -196,5 +196,6 @@ function toAttemptError(err: unknown, downstream: string, label: string, retryab
 function mapError(err: unknown, downstream: BackendName, label: string): ServiceError {
   if (err instanceof ServiceError) return err;
   if (isPolicyRejection(err)) return DependencyRejection.from(err, downstream, label);
+  if (isCancelledBeforeSent(err)) return new ServiceError(status.CANCELLED, `${label}: not sent, the caller gave up`, { downstream });
   return new ServiceError(status.UNKNOWN, `${label}: ${(err as Error)?.message ?? 'failed'}`, { downstream });
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NEVER_CANCELLED, type Cancellation } from '@govrnanza/runtime';
+import { CancellationSource, NEVER_CANCELLED, type Cancellation } from '@govrnanza/runtime';
 import { hedged } from './hedge';
 
 describe('hedged', () => {
@@ -48,5 +48,19 @@ describe('hedged', () => {
     expect(await q).toBe('early');
     await vi.advanceTimersByTimeAsync(200);
     expect(calls).toBe(1);
+  });
+
+  it("cancels every attempt when the caller gives up, and one launched after that at once", async () => {
+    const caller = new CancellationSource();
+    const cancellations: Cancellation[] = [];
+    const p = hedged((c) => (cancellations.push(c), after(1_000, 'late', c)), 100, () => true, caller).catch((e: Error) => e.message);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(cancellations).toHaveLength(2);
+    caller.abort(new Error('gone'));
+    expect(cancellations.map((c) => c.aborted)).toEqual([true, true]);
+    expect(await p).toBe('cancelled');
+    const q = hedged((c) => (cancellations.push(c), after(1_000, 'never', c)), 100, () => true, caller).catch((e: Error) => e.message);
+    expect(cancellations[2]!.aborted).toBe(true);
+    expect(await q).toBe('cancelled');
   });
 });

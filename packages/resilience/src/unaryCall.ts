@@ -16,7 +16,9 @@ export interface MethodDef<Req, Res> {
  * attempt has its own client span under `parent` (its trace context goes to
  * the server in the metadata), ended with the status; `attempts`, when
  * given, records it in the per-attempt client metrics.
- * Rejects with the grpc-js ServiceError, status untouched.
+ * Rejects with the grpc-js ServiceError, status untouched; with CANCELLED,
+ * without sending or recording anything, when `cancellation` has already
+ * aborted.
  */
 export function unaryCall<Req, Res>(
   client: Client,
@@ -28,6 +30,8 @@ export function unaryCall<Req, Res>(
   parent: Context,
   attempts?: AttemptRecorder,
 ): Promise<Res> {
+  // A caller that already gave up (e.g. during a retry's backoff) sends nothing, records no attempt.
+  if (cancellation.aborted) return Promise.reject(cancelledBeforeSent(method.path));
   const metadata = new Metadata();
   metadata.set('x-request-id', requestId);
   const span = startGrpcClientSpan(method.path, parent, metadata, deadline);
@@ -60,4 +64,10 @@ export function unaryCall<Req, Res>(
     // Cancels at once when already aborted.
     if (!finished) stopListening = cancellation.onAbort(() => call.cancel());
   });
+}
+
+/** The error of a call not sent because its caller had already given up, shaped like grpc-js's own. */
+function cancelledBeforeSent(path: string): GrpcError {
+  const details = `${path}: not sent, the caller gave up`;
+  return Object.assign(new Error(`${status.CANCELLED} CANCELLED: ${details}`), { code: status.CANCELLED, details, metadata: new Metadata() });
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CancellationSource, cancellationOf, NEVER_CANCELLED } from './cancellation';
 
 describe('CancellationSource', () => {
@@ -17,6 +17,25 @@ describe('CancellationSource', () => {
     expect(heard).toEqual(['a:first', 'c:first']);
     expect(source.aborted).toBe(true);
     expect(source.reason).toBe('first');
+  });
+
+  it('runs every listener even when one throws, and reports that error as uncaught, not to whoever aborted', () => {
+    const reported: (() => void)[] = [];
+    const spy = vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((fn) => void reported.push(fn));
+    try {
+      const source = new CancellationSource();
+      const heard: string[] = [];
+      source.onAbort(() => {
+        throw new Error('listener failed');
+      });
+      source.onAbort(() => heard.push('second'));
+      expect(() => source.abort('x')).not.toThrow();
+      expect(heard).toEqual(['second']);
+      expect(reported).toHaveLength(1);
+      expect(() => reported[0]!()).toThrow('listener failed');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('calls a listener added after the abort at once', () => {
@@ -73,7 +92,10 @@ describe('cancellationOf', () => {
     expect(heard).toEqual(['kept:z', 'late:z']);
   });
 
-  it('NEVER_CANCELLED never aborts', () => {
+  it('NEVER_CANCELLED never aborts and keeps no listener, however many ask', () => {
+    let heard = 0;
+    for (let i = 0; i < 100; i++) NEVER_CANCELLED.onAbort(() => heard++)();
+    expect(heard).toBe(0);
     expect(NEVER_CANCELLED.aborted).toBe(false);
     expect(NEVER_CANCELLED.signal.aborted).toBe(false);
   });

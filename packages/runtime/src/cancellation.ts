@@ -56,7 +56,7 @@ export class CancellationSource implements Cancellation {
     const listeners = this.listeners;
     this.listeners = undefined;
     this.controller?.abort(reason);
-    if (listeners) for (const listener of listeners) listener(reason);
+    if (listeners) for (const listener of listeners) callReporting(listener, reason);
   }
 
   onAbort(listener: (reason: unknown) => void): () => void {
@@ -90,6 +90,21 @@ export class CancellationSource implements Cancellation {
   }
 }
 
+/**
+ * As EventTarget does: a listener that throws does not keep the others from
+ * running, and its error is reported as uncaught rather than thrown into
+ * whoever aborted (e.g. grpc-js emitting the end of a call).
+ */
+function callReporting(listener: (reason: unknown) => void, reason: unknown): void {
+  try {
+    listener(reason);
+  } catch (err) {
+    queueMicrotask(() => {
+      throw err;
+    });
+  }
+}
+
 /** The cancellation of an existing AbortSignal (it is its own `signal`). */
 export function cancellationOf(signal: AbortSignal): Cancellation {
   return {
@@ -112,5 +127,10 @@ export function cancellationOf(signal: AbortSignal): Cancellation {
   };
 }
 
-/** A cancellation that never aborts. */
-export const NEVER_CANCELLED: Cancellation = cancellationOf(new AbortController().signal);
+/** A cancellation that never aborts (it adds no listener anywhere, however many use it). */
+export const NEVER_CANCELLED: Cancellation = Object.freeze({
+  aborted: false,
+  reason: undefined,
+  onAbort: () => NOTHING,
+  signal: new AbortController().signal,
+});

@@ -15,6 +15,10 @@ export const NO_BUDGET_CEILING_MS = 30_000;
 /** How long past its deadline a request may take before the gateway answers 504 itself, in ms. */
 const DEADLINE_SLACK_MS = 50;
 
+/** Why a request's work is aborted when its connection closes. */
+const CLIENT_WENT_AWAY = new Error('client went away');
+const RESPONSE_SENT = new Error('response sent');
+
 /** Records each answered request (telemetry's HTTP RED metrics). */
 export interface HttpObserver {
   observe(route: string, method: string, status: number, seconds: number): void;
@@ -78,10 +82,9 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     const { route, params } = found.match;
     span?.setRoute(route.template);
     const cancellation = new CancellationSource();
-    // 'close' follows every response: only one closed before it was sent aborts the work.
-    res.once('close', () => {
-      if (!res.writableFinished) cancellation.abort(new Error('client went away'));
-    });
+    // 'close' follows every response: whatever still runs for it stops (e.g. the other calls of a
+    // fan-out that already failed), with a reason made once, not per request.
+    res.once('close', () => cancellation.abort(res.writableFinished ? RESPONSE_SENT : CLIENT_WENT_AWAY));
     let timer: NodeJS.Timeout | undefined;
     let status = 500;
     try {
