@@ -11,7 +11,7 @@ import { hedged } from './hedge';
 import { DEFAULT_POLICY, type DownstreamPolicyOptions } from './options';
 import { buildPolicyStack, isCancelledBeforeSent, isPolicyRejection, type PolicyStack } from './policyStack';
 import { RetryBudget } from './retryBudget';
-import { unaryCall, type MethodDef } from './unaryCall';
+import { NOT_SENT, unaryCall, type MethodDef } from './unaryCall';
 import { DependencyRejection } from './dependencyRejection';
 
 /** What is needed to call one downstream. */
@@ -91,7 +91,6 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
     hedge: s.options.hedgeDelayMs > 0 && level === 'NO_SIDE_EFFECTS',
     attempts: s.spec.attempts?.(def.path),
   };
-  const label = m.label;
 
   return async (request, ctx) => {
     const started = performance.now();
@@ -102,7 +101,7 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
     try {
       if (!passThrough && left < s.options.minCallMs) {
         s.events.deadlineExceeded(ctx.trace, method);
-        throw new ServiceError(status.DEADLINE_EXCEEDED, `${label}: not started, ${Math.max(0, Math.round(left))} ms left of the deadline`, {
+        throw new ServiceError(status.DEADLINE_EXCEEDED, `${m.label}: not started, ${Math.max(0, Math.round(left))} ms left of the deadline`, {
           downstream: s.spec.downstream,
         });
       }
@@ -113,7 +112,7 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
       return response;
     } catch (err) {
       if (err instanceof BulkheadRejectedError) s.events.bulkheadRejected(ctx.trace);
-      const mapped = mapError(err, s.spec.downstream, label);
+      const mapped = mapError(err, s.spec.downstream, m.label);
       if (mapped.code === status.DEADLINE_EXCEEDED) s.events.deadlineExceeded(ctx.trace, method);
       s.events.call(ctx.trace, method, mapped.code, (performance.now() - started) / 1000);
       throw mapped;
@@ -196,6 +195,6 @@ function toAttemptError(err: unknown, downstream: string, label: string, retryab
 function mapError(err: unknown, downstream: BackendName, label: string): ServiceError {
   if (err instanceof ServiceError) return err;
   if (isPolicyRejection(err)) return DependencyRejection.from(err, downstream, label);
-  if (isCancelledBeforeSent(err)) return new ServiceError(status.CANCELLED, `${label}: not sent, the caller gave up`, { downstream });
+  if (isCancelledBeforeSent(err)) return new ServiceError(status.CANCELLED, `${label}: ${NOT_SENT}`, { downstream });
   return new ServiceError(status.UNKNOWN, `${label}: ${(err as Error)?.message ?? 'failed'}`, { downstream });
 }

@@ -81,7 +81,7 @@ export function buildPolicyStack(options: DownstreamPolicyOptions, events: Resil
 
   return {
     execute: (attempt, cancellation) => {
-      if (cancellation.aborted) return Promise.reject(new TaskCancelledError());
+      if (cancellation.aborted) return turnedAway();
       // cockatiel makes calls that arrive while the breaker is half-open wait for
       // the probe's outcome: against a hanging downstream every concurrent call is
       // held as long as the probe runs. They fail fast instead, as while open.
@@ -91,13 +91,18 @@ export function buildPolicyStack(options: DownstreamPolicyOptions, events: Resil
       // of CPU per call, measured).
       const attempts = ({ attempt: n }: IRetryContext) => attempt(n);
       return bulkheadPolicy.execute(() =>
-        cancellation.aborted ? Promise.reject(new TaskCancelledError()) : breaker.execute(() => retryPolicy.execute(attempts)),
+        cancellation.aborted ? turnedAway() : breaker.execute(() => retryPolicy.execute(attempts)),
       );
     },
     get breakerState() {
       return STATE[breaker.state];
     },
   };
+}
+
+/** A call whose caller already gave up, as cockatiel itself turns one away. */
+function turnedAway(): Promise<never> {
+  return Promise.reject(new TaskCancelledError());
 }
 
 /** True for the errors the policies raise instead of calling the downstream (a cancelled caller is not one). */

@@ -31,7 +31,7 @@ export function unaryCall<Req, Res>(
   attempts?: AttemptRecorder,
 ): Promise<Res> {
   // A caller that already gave up (e.g. during a retry's backoff) sends nothing, records no attempt.
-  if (cancellation.aborted) return Promise.reject(cancelledBeforeSent(method.path));
+  if (cancellation.aborted) return Promise.reject(cancelledBeforeSent());
   const metadata = new Metadata();
   metadata.set('x-request-id', requestId);
   const span = startGrpcClientSpan(method.path, parent, metadata, deadline);
@@ -66,8 +66,10 @@ export function unaryCall<Req, Res>(
   });
 }
 
-/** The error of a call not sent because its caller had already given up, shaped like grpc-js's own. */
-function cancelledBeforeSent(path: string): GrpcError {
-  const details = `${path}: not sent, the caller gave up`;
-  return Object.assign(new Error(`${status.CANCELLED} CANCELLED: ${details}`), { code: status.CANCELLED, details, metadata: new Metadata() });
+/** What a call not sent because its caller had already given up reports (after the downstream's label). */
+export const NOT_SENT = 'not sent, the caller gave up';
+
+/** The error of such a call, shaped like grpc-js's own. */
+function cancelledBeforeSent(): GrpcError {
+  return Object.assign(new Error(`${status.CANCELLED} CANCELLED: ${NOT_SENT}`), { code: status.CANCELLED, details: NOT_SENT, metadata: new Metadata() });
 }
