@@ -29,6 +29,9 @@ describe('the system through the gateway', () => {
     expect(got.body.api.businessOwner).toEqual({ id: ids.bizId, name: 'Grace Hopper', jobTitle: 'Product Owner' });
     expect(got.body.degraded).toBeUndefined();
     expect(got.headers.get('x-request-id')).toMatch(/.+/);
+    // A well-formed request id of the client's is kept (and sent on to every hop).
+    const named = await call(base, 'GET', `/v1/orgs/${ids.orgId}/apis/${ids.apiId}`, undefined, { 'x-request-id': 'client-req-42' });
+    expect(named.headers.get('x-request-id')).toBe('client-req-42');
 
     const list = await call(base, 'GET', `/v1/orgs/${ids.orgId}/apis?pageSize=1`);
     expect(list.status).toBe(200);

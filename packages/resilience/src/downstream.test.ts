@@ -12,7 +12,7 @@ import type { DownstreamPolicyOptions } from './options';
 /** A real account server on 127.0.0.1:0 whose answers the test scripts. */
 let server: Server;
 let address: string;
-let received: { method: string; deadlineMs: number; traceparent?: string }[] = [];
+let received: { method: string; deadlineMs: number; traceparent?: string; requestId?: string }[] = [];
 let behaviour: (method: string) => { code?: status; delayMs?: number } = () => ({});
 
 const org: account.Organization = { id: 'org_1', name: 'A', plan: 1, status: 1, limits: undefined, createTime: new Date(0) };
@@ -21,7 +21,13 @@ function handler(method: string) {
   return (call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => {
     const d = call.getDeadline();
     const traceparent = call.metadata.get('traceparent')[0];
-    received.push({ method, deadlineMs: d instanceof Date ? d.getTime() : d, ...(traceparent ? { traceparent: String(traceparent) } : {}) });
+    const requestId = call.metadata.get('x-request-id')[0];
+    received.push({
+      method,
+      deadlineMs: d instanceof Date ? d.getTime() : d,
+      ...(traceparent ? { traceparent: String(traceparent) } : {}),
+      ...(requestId ? { requestId: String(requestId) } : {}),
+    });
     const b = behaviour(method);
     setTimeout(() => (b.code ? cb({ code: b.code, details: `scripted ${status[b.code]}` }) : cb(null, { organization: org })), b.delayMs ?? 0);
   };
@@ -93,6 +99,30 @@ describe('createDownstream', () => {
     } finally {
       propagation.disable();
     }
+  });
+
+  it('sends the request id in x-request-id, except when it is the trace id that traceparent carries', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const callTrace = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ traceId, spanId: 'b7ad6b7169203331', traceFlags: 0 }));
+    const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: fast });
+    const get = (requestId: string) =>
+      ds.getOrganization({ orgId: 'org_1' }, createCallContext({ requestId, deadline: Date.now() + 2_000, cancellation: new CancellationSource(), log, method: 'test', trace: callTrace }));
+    // No propagator (tracing off): no traceparent, so the id goes in its own header even when it is the trace id.
+    await get(traceId);
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      await get(traceId);
+      await get('req-1');
+    } finally {
+      propagation.disable();
+    }
+    const traceparent = `00-${traceId}-b7ad6b7169203331-00`;
+    expect(received.map((r) => [r.requestId, r.traceparent])).toEqual([
+      [traceId, undefined],
+      [undefined, traceparent],
+      ['req-1', traceparent],
+    ]);
+    ds.close();
   });
 
   it('fails fast with DEADLINE_EXCEEDED, without calling, when too little budget is left', async () => {

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { isSpanContextValid, ROOT_CONTEXT, trace as traceApi, type Context } from '@opentelemetry/api';
 import { cancellationOf, type Cancellation } from './cancellation';
 import type { Logger } from './logger';
 
 /** What a handler knows about the call it is serving, passed to every downstream call. */
 export interface CallContext {
-  /** Correlates logs across hops; from `x-request-id` or generated. */
+  /**
+   * Correlates logs across hops: from `x-request-id`; without one, the trace
+   * id of the call's trace context (so a traced request needs no second
+   * header); otherwise generated.
+   */
   readonly requestId: string;
   /** Absolute deadline in epoch ms; `Infinity` when the caller set none. */
   readonly deadline: number;
@@ -33,9 +37,28 @@ export interface CallContext {
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
-/** A request id from an untrusted header: kept when well-formed, replaced otherwise. */
-export function requestIdFrom(value: unknown): string {
-  return typeof value === 'string' && REQUEST_ID.test(value) ? value : randomUUID();
+/**
+ * The request id of a call: the untrusted `x-request-id` header when it is
+ * well-formed; else the trace id of `trace`, the context of the span serving
+ * the call, when it has a valid one (the caller's trace id for a continued
+ * trace, a new one for a root span); else a new UUID. A caller whose request
+ * id is the trace id it sends in `traceparent` need not send `x-request-id`
+ * (see `sendsRequestIdAsTraceId`).
+ */
+export function requestIdFrom(value: unknown, trace: Context = ROOT_CONTEXT): string {
+  if (typeof value === 'string' && REQUEST_ID.test(value)) return value;
+  const span = traceApi.getSpanContext(trace);
+  return span !== undefined && isSpanContextValid(span) ? span.traceId : randomUUID();
+}
+
+/**
+ * True when `requestId` is the trace id of `trace` (the context whose trace
+ * goes out in `traceparent`), so the receiver's `requestIdFrom` finds it there
+ * without an `x-request-id` header.
+ */
+export function sendsRequestIdAsTraceId(requestId: string, trace: Context): boolean {
+  const span = traceApi.getSpanContext(trace);
+  return span !== undefined && span.traceId === requestId && isSpanContextValid(span);
 }
 
 /** Converts a grpc-js deadline (Date or ms number, Infinity when none) to epoch ms. */

@@ -1,8 +1,11 @@
 import { credentials, Metadata, Server, ServerCredentials, status, type ServiceError as GrpcError } from '@grpc/grpc-js';
+import { propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { account } from '@govrnanza/contracts';
+import { instrumentHandler } from '@govrnanza/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallContext } from './callContext';
-import { createCallContext } from './callContext';
+import { createCallContext, requestIdFrom, sendsRequestIdAsTraceId } from './callContext';
 import { CancellationSource } from './cancellation';
 import { ServiceError } from './errors';
 import { implement, type HandlersOf } from './implement';
@@ -33,6 +36,31 @@ describe('createCallContext', () => {
     controller.abort('stop');
     expect(ctx.cancellation.aborted).toBe(true);
     expect(reasons).toEqual(['stop']);
+  });
+});
+
+const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+const traced = (traceId: string) => trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ traceId, spanId: 'b7ad6b7169203331', traceFlags: 0 }));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('requestIdFrom', () => {
+  it('keeps a well-formed x-request-id, else takes the trace id of the call, else makes a UUID', () => {
+    expect(requestIdFrom('req-1.a_b', traced(TRACE_ID))).toBe('req-1.a_b');
+    expect(requestIdFrom(undefined, traced(TRACE_ID))).toBe(TRACE_ID);
+    // A malformed header (spaces, too long) is not trusted.
+    expect(requestIdFrom('bad id', traced(TRACE_ID))).toBe(TRACE_ID);
+    expect(requestIdFrom('x'.repeat(129), traced(TRACE_ID))).toBe(TRACE_ID);
+    expect(requestIdFrom(undefined)).toMatch(UUID);
+    // The all-zero trace id is invalid: not an id.
+    expect(requestIdFrom(undefined, traced('0'.repeat(32)))).toMatch(UUID);
+    expect(requestIdFrom(undefined)).not.toBe(requestIdFrom(undefined));
+  });
+
+  it('tells when a request id travels as the trace id', () => {
+    expect(sendsRequestIdAsTraceId(TRACE_ID, traced(TRACE_ID))).toBe(true);
+    expect(sendsRequestIdAsTraceId('req-1', traced(TRACE_ID))).toBe(false);
+    expect(sendsRequestIdAsTraceId(TRACE_ID, ROOT_CONTEXT)).toBe(false);
+    expect(sendsRequestIdAsTraceId('0'.repeat(32), traced('0'.repeat(32)))).toBe(false);
   });
 });
 
@@ -104,5 +132,45 @@ describe('implement', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(seen?.signal.aborted).toBe(false);
     expect(seen?.cancellation.aborted).toBe(false);
+  });
+
+  it("gives the handler the caller's x-request-id, else the trace id of the trace the caller sent, else a new id", async () => {
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    try {
+      const ids: string[] = [];
+      server = new Server();
+      const impl = implement(
+        account.AccountServiceService,
+        {
+          getOrganization: async (req, ctx) => {
+            ids.push(ctx.requestId);
+            return { organization: { id: req.orgId, name: 'Acme', plan: 1, status: 1, limits: undefined, createTime: undefined } };
+          },
+        } as Handlers,
+        log,
+      );
+      // As the services run it: inside the server span, whose context the handler's trace is.
+      const path = account.AccountServiceService.getOrganization.path;
+      server.addService(account.AccountServiceService, { ...impl, getOrganization: instrumentHandler(path, impl.getOrganization as never) });
+      const port = await new Promise<number>((resolve, reject) =>
+        server!.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      );
+      client = new account.AccountServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+      const send = (headers: Record<string, string>) =>
+        new Promise<void>((resolve, reject) => {
+          const md = new Metadata();
+          for (const [k, v] of Object.entries(headers)) md.set(k, v);
+          client!.getOrganization({ orgId: 'org_1' }, md, (err) => (err ? reject(err) : resolve()));
+        });
+      const traceparent = `00-${TRACE_ID}-b7ad6b7169203331-00`;
+      await send({ 'x-request-id': 'req-1', traceparent });
+      await send({ traceparent });
+      await send({ 'x-request-id': 'not valid!', traceparent });
+      await send({});
+      expect(ids.slice(0, 3)).toEqual(['req-1', TRACE_ID, TRACE_ID]);
+      expect(ids[3]).toMatch(UUID);
+    } finally {
+      propagation.disable();
+    }
   });
 });

@@ -53,13 +53,14 @@ function adapt(path: string, handler: UnaryHandler<unknown, unknown>, log: Logge
       if (call.cancelled) abortIfRunning();
       else call.once('cancelled', abortIfRunning);
     });
+    const trace = traceContextOf(call);
     const ctx = createCallContext({
-      requestId: requestIdFrom(call.metadata.get('x-request-id')[0]),
+      requestId: requestIdFrom(call.metadata.get('x-request-id')[0], trace),
       deadline: deadlineToEpochMs(call.getDeadline()),
       cancellation,
       log,
       method: path,
-      trace: traceContextOf(call),
+      trace,
     });
     handler(call.request, ctx).then(
       (response) => {

@@ -61,7 +61,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse, span: HttpSpan | undefined): Promise<void> {
     const started = performance.now();
-    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const requestId = requestIdFrom(req.headers['x-request-id'], span?.context);
     res.setHeader('x-request-id', requestId);
     const traced = span && trace.getSpanContext(span.context);
     if (traced && isSpanContextValid(traced)) res.setHeader('x-trace-id', traced.traceId);
