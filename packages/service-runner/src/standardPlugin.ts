@@ -40,7 +40,6 @@ export function standardPlugin(): BackendPlugin {
   const plugin: BackendPlugin = {
     async start(config: ServiceConfig, logger: Logger) {
       log = logger;
-      metrics = createMetrics(config.service);
       if (config.faults.enabled) {
         injector = new FaultInjector(config.service);
         const n = injector.setRules(config.faults.rulesJson);
@@ -51,6 +50,8 @@ export function standardPlugin(): BackendPlugin {
         logger.warn('metrics off (METRICS=off)');
         return { name: 'telemetry', stop: () => shutdownTracing() };
       }
+      // Only when on: the default process metrics observe every garbage collection.
+      metrics = createMetrics(config.service);
       const server = await startMetricsServer({ host: config.host, port: config.metricsPort, registry: metrics.registry });
       logger.info({ port: server.port }, 'metrics listening');
       // Last stopper: flush the spans of the drained calls (the process exits right after).

@@ -62,7 +62,9 @@ export function instrumentHandler(path: string, handler: handleUnaryCall<unknown
     };
     // grpc-js emits 'cancelled' when the call closes, answered or not: this ends the span of a
     // call abandoned before any answer (e.g. during an injected delay), which `answer` never sees.
-    call.once('cancelled', () => end(abandonedCallCode(call.getDeadline())));
+    call.once('cancelled', () => {
+      if (open) end(abandonedCallCode(call.getDeadline()));
+    });
     try {
       span.runInside(() => handler(call, answer));
     } catch (err) {
