@@ -48,6 +48,7 @@ function pathTable(result: BenchResult, path: ConfigSummary['path']): string[] {
         `${spread(s.openP50Ms, ms)} | ${r ? spread(r.openP50, ratio) : '1'} | ${spread(s.openP99Ms, ms)} | ${r ? spread(r.openP99, ratio) : '1'} | ${notes(s)} |`,
     );
   }
+  lines.push(...processCpuTable(rows));
   const control = rows.find((s) => s.config === 'bare-control')?.ratios;
   if (control) {
     lines.push(
@@ -58,6 +59,28 @@ function pathTable(result: BenchResult, path: ConfigSummary['path']): string[] {
     );
   }
   return [...lines, ''];
+}
+
+/** Each process's share of the path at saturation: which one is the bottleneck, and what each configuration adds to it. */
+function processCpuTable(rows: readonly ConfigSummary[]): string[] {
+  const services = START_ORDER.filter((s) => rows.some((r) => r.processCpu[s] !== undefined));
+  if (services.length < 2) return [];
+  const bare = rows.find((r) => r.config === 'bare');
+  const cell = (r: ConfigSummary, s: ServiceName): string => {
+    const p = r.processCpu[s];
+    if (!p) return '–';
+    const base = bare?.processCpu[s]?.usPerRequest.median;
+    const more = r !== bare && base ? ` (${ratio(p.usPerRequest.median / base)}×)` : '';
+    return `${int(p.usPerRequest.median)}${more}, ${ratio(p.cores.median)}`;
+  };
+  return [
+    '',
+    'By process at saturation: CPU per request in µs (× bare\'s, medians) and cores kept busy. A process near one core bounds the path: Node runs its JavaScript on one thread.',
+    '',
+    `| configuration | ${services.join(' | ')} |`,
+    `| --- | ${services.map(() => '---:').join(' | ')} |`,
+    ...rows.map((r) => `| ${configNamed(r.config).label} | ${services.map((s) => cell(r, s)).join(' | ')} |`),
+  ];
 }
 
 function rssTable(result: BenchResult): string[] {

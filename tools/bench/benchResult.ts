@@ -91,6 +91,12 @@ export interface ConfigSummary {
   foreignCores: Stat;
   /** Highest RSS per process during the path's runs, MiB. */
   rssMiB: Partial<Record<ServiceName, Stat>>;
+  /**
+   * Each process's CPU per request at saturation, µs, and the cores it kept
+   * busy: one near 1 core bounds the path (a Node process runs its JavaScript
+   * on one thread).
+   */
+  processCpu: Partial<Record<ServiceName, { usPerRequest: Stat; cores: Stat }>>;
   /** Lines logged per request (all processes), closed loop. */
   logLinesPerRequest: Stat;
   /** Span export bytes per request (closed loop). */

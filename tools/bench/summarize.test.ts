@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PathRun } from './benchResult';
+import { benchMarkdown } from './benchMarkdown';
+import type { BenchResult, PathRun } from './benchResult';
 import type { ConfigName } from './configs';
 import { seriesOf } from './soak';
 import { checkTargets, stat, summarize } from './summarize';
@@ -56,6 +57,39 @@ describe('summaries', () => {
     // Round 1: 180/225 = 0.8, round 2: 1 → 0.9; at saturation 100/160 in both.
     expect(s.ratios!.openCapacity!.median).toBeCloseTo(0.9);
     expect(s.ratios!.capacity.median).toBeCloseTo(0.625);
+  });
+
+  it("keeps each process's CPU per request and cores at saturation, and tables them against bare", () => {
+    const twoProcesses = (r: PathRun, account: number, registry: number): PathRun => ({
+      ...r,
+      path: 'three-hop',
+      closed: { ...r.closed, cost: { ...r.closed.cost, serverCpuMs: { account, registry }, rssMaxBytes: { account: 1, registry: 1 } } },
+    });
+    const runs = [twoProcesses(run('bare', 1, 1000, 1, 0), 100, 400), twoProcesses(run('metrics', 1, 800, 1, 0), 110, 600)];
+    const bare = summarize(runs, 'bare', 'three-hop')!;
+    const metrics = summarize(runs, 'metrics', 'three-hop')!;
+    // 600 ms of CPU over 1000 requests in a 1000 ms run: 600 µs/req, 0.6 cores.
+    expect(metrics.processCpu.registry!.usPerRequest.median).toBeCloseTo(600);
+    expect(metrics.processCpu.registry!.cores.median).toBeCloseTo(0.6);
+    expect(bare.processCpu.account!.usPerRequest.median).toBeCloseTo(100);
+    const result = {
+      startedAt: '2026-01-01T00:00:00Z',
+      command: 'npm run bench',
+      machine: { cpus: 2, cpuModel: 'cpu', memoryGiB: 1, os: 'os', node: 'v20' },
+      loadAverageAtStart: [0, 0, 0],
+      loadAverageAtEnd: [0, 0, 0],
+      settings: { rounds: 1, warmupMs: 0, durationMs: 1000, concurrency: 1, rateFraction: 0.25, configs: ['bare', 'metrics'], paths: ['three-hop'] },
+      rates: { 'three-hop': { rate: 100 } },
+      quiet: [],
+      sessions: [],
+      runs,
+      summaries: [bare, metrics],
+      targets: [],
+    } as unknown as BenchResult;
+    const md = benchMarkdown(result);
+    expect(md).toContain('| configuration | account | registry |');
+    expect(md).toContain('| stack, resilience + metrics | 110 (1.10×), 0.11 | 600 (1.50×), 0.60 |');
+    expect(md).toContain('| bare grpc-js | 100, 0.10 | 400, 0.40 |');
   });
 
   it('checks the targets it measured and says which it did not', () => {

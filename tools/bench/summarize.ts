@@ -31,6 +31,13 @@ export function summarize(runs: readonly PathRun[], config: ConfigName, path: Pa
   const services = [...new Set(mine.flatMap((r) => Object.keys(r.closed.cost.rssMaxBytes) as ServiceName[]))];
   const rssMiB: Partial<Record<ServiceName, Stat>> = {};
   for (const s of services) rssMiB[s] = stat(mine.map((r) => Math.max(r.closed.cost.rssMaxBytes[s] ?? 0, r.open.cost.rssMaxBytes[s] ?? 0) / MiB));
+  const processCpu: ConfigSummary['processCpu'] = {};
+  for (const s of services) {
+    processCpu[s] = {
+      usPerRequest: stat(closed.map((c) => perRequestUs(c.cost.serverCpuMs[s] ?? 0, c.report.requests.completed))),
+      cores: stat(closed.map((c) => (c.cost.serverCpuMs[s] ?? 0) / c.cost.wallMs)),
+    };
+  }
   const summary: ConfigSummary = {
     config,
     path,
@@ -49,6 +56,7 @@ export function summarize(runs: readonly PathRun[], config: ConfigName, path: Pa
     generatorCores: stat(closed.map((c) => c.cost.generatorCpuMs / c.cost.wallMs)),
     foreignCores: stat(closed.map((c) => c.cost.foreignCpuMs / c.cost.wallMs)),
     rssMiB,
+    processCpu,
     logLinesPerRequest: stat(closed.map((c) => sum(Object.values(c.cost.logLines)) / Math.max(1, c.report.requests.completed))),
     exportBytesPerRequest: stat(closed.map((c) => c.cost.sink.bytes / Math.max(1, c.report.requests.completed))),
     generatorBound: false,
