@@ -71,11 +71,14 @@ function processCpuTable(rows: readonly ConfigSummary[]): string[] {
     if (!p) return '–';
     const base = bare?.processCpu[s]?.usPerRequest.median;
     const more = r !== bare && base ? ` (${ratio(p.usPerRequest.median / base)}×)` : '';
-    return `${int(p.usPerRequest.median)}${more}, ${ratio(p.cores.median)}`;
+    const pct = (x: Stat): string => `${Math.round(x.median * 100)} %`;
+    const main = p.mainThread ? `; ${pct(p.mainThread.running)} / ${pct(p.mainThread.waiting)}` : '';
+    return `${int(p.usPerRequest.median)}${more}, ${ratio(p.cores.median)}${main}`;
   };
   return [
     '',
-    'By process at saturation: CPU per request in µs (× bare\'s, medians) and cores kept busy. A process near one core bounds the path: Node runs its JavaScript on one thread.',
+    'By process at saturation: CPU per request in µs (× bare\'s, medians), cores kept busy, and the share of the time its main thread ran / waited in the run queue for a core. ' +
+      'A process whose main thread runs nearly all the time bounds the path (Node runs its JavaScript on that thread); time left over is spent waiting for answers.',
     '',
     `| configuration | ${services.join(' | ')} |`,
     `| --- | ${services.map(() => '---:').join(' | ')} |`,

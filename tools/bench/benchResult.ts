@@ -94,9 +94,10 @@ export interface ConfigSummary {
   /**
    * Each process's CPU per request at saturation, µs, and the cores it kept
    * busy: one near 1 core bounds the path (a Node process runs its JavaScript
-   * on one thread).
+   * on one thread). `mainThread`: the share of the run's wall time that thread
+   * ran and waited in the run queue for a core.
    */
-  processCpu: Partial<Record<ServiceName, { usPerRequest: Stat; cores: Stat }>>;
+  processCpu: Partial<Record<ServiceName, { usPerRequest: Stat; cores: Stat; mainThread?: { running: Stat; waiting: Stat } }>>;
   /** Lines logged per request (all processes), closed loop. */
   logLinesPerRequest: Stat;
   /** Span export bytes per request (closed loop). */

@@ -4,7 +4,7 @@ import type { BenchSystem } from './benchSystem';
 import type { LoadGenerator } from './loadGenerator';
 import type { LoadJob, LoadResult } from './loadJob';
 import type { OtlpSink } from './otlpSink';
-import { machineCpuMs, processCpuMs, processRssBytes } from './procStats';
+import { machineCpuMs, mainThreadSchedMs, processCpuMs, processRssBytes } from './procStats';
 
 /** What one run cost, besides what the generator reports. CPU in ms, RSS in bytes. */
 export interface RunCost {
@@ -17,6 +17,11 @@ export interface RunCost {
   benchCpuMs: number;
   /** Machine-wide busy CPU minus all of the above: other work on the machine (noise). */
   foreignCpuMs: number;
+  /**
+   * Each process's main thread during the run: ms on a core and ms waiting in
+   * the run queue for one (absent where the kernel keeps no such statistics).
+   */
+  mainThreadMs?: Partial<Record<ServiceName, { running: number; waiting: number }>>;
   /** Highest RSS of each process seen during the run (sampled every `rssEveryMs`). */
   rssMaxBytes: Partial<Record<ServiceName, number>>;
   /** Lines each process wrote during the run (logging on the request path shows here). */
@@ -29,6 +34,7 @@ export interface RunCost {
 export async function measureRun(system: BenchSystem, generator: LoadGenerator, sink: OtlpSink, job: LoadJob, rssEveryMs = 250): Promise<{ result: LoadResult; cost: RunCost }> {
   const procs = system.processes;
   const cpuBefore = procs.map((p) => processCpuMs(p.pid) ?? 0);
+  const schedBefore = procs.map((p) => mainThreadSchedMs(p.pid));
   const linesBefore = procs.map((p) => p.lines);
   const sinkBefore = sink.counts();
   const benchBefore = process.cpuUsage();
@@ -47,6 +53,11 @@ export async function measureRun(system: BenchSystem, generator: LoadGenerator, 
   const bench = process.cpuUsage(benchBefore);
   const sinkAfter = sink.counts();
   const serverCpu = procs.map((p, i) => Math.max(0, (processCpuMs(p.pid) ?? cpuBefore[i]!) - cpuBefore[i]!));
+  const sched = procs.map((p, i) => {
+    const before = schedBefore[i];
+    const after = mainThreadSchedMs(p.pid);
+    return before && after ? { running: after.runningMs - before.runningMs, waiting: after.waitingMs - before.waitingMs } : undefined;
+  });
   const benchCpuMs = (bench.user + bench.system) / 1000;
   const ours = serverCpu.reduce((a, b) => a + b, 0) + result.cpuMs + benchCpuMs;
   const byService = <T>(values: T[]): Partial<Record<ServiceName, T>> => Object.fromEntries(procs.map((p, i) => [p.service, values[i]]));
@@ -58,6 +69,7 @@ export async function measureRun(system: BenchSystem, generator: LoadGenerator, 
       generatorCpuMs: result.cpuMs,
       benchCpuMs,
       foreignCpuMs: Math.max(0, machineAfter.busy - machineBefore.busy - ours),
+      ...(sched.every((x) => x !== undefined) ? { mainThreadMs: byService(sched as { running: number; waiting: number }[]) } : {}),
       rssMaxBytes: byService(rssMax),
       logLines: byService(procs.map((p, i) => p.lines - linesBefore[i]!)),
       sink: { requests: sinkAfter.requests - sinkBefore.requests, bytes: sinkAfter.bytes - sinkBefore.bytes },

@@ -22,6 +22,21 @@ export function processCpuMs(pid: number): number | undefined {
   }
 }
 
+/**
+ * Time a process's main thread (where Node runs its JavaScript) has spent on a
+ * core and waiting in the run queue for one, in ms, from the scheduler's
+ * statistics; undefined once it is gone or where the kernel keeps none.
+ */
+export function mainThreadSchedMs(pid: number): { runningMs: number; waitingMs: number } | undefined {
+  try {
+    const [running, waiting] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    if (!Number.isFinite(running) || !Number.isFinite(waiting)) return undefined;
+    return { runningMs: running! / 1e6, waitingMs: waiting! / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resident set size of a process, in bytes; undefined once it is gone. */
 export function processRssBytes(pid: number): number | undefined {
   try {

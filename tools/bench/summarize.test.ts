@@ -63,7 +63,16 @@ describe('summaries', () => {
     const twoProcesses = (r: PathRun, account: number, registry: number): PathRun => ({
       ...r,
       path: 'three-hop',
-      closed: { ...r.closed, cost: { ...r.closed.cost, serverCpuMs: { account, registry }, rssMaxBytes: { account: 1, registry: 1 } } },
+      closed: {
+        ...r.closed,
+        cost: {
+          ...r.closed.cost,
+          serverCpuMs: { account, registry },
+          rssMaxBytes: { account: 1, registry: 1 },
+          // Main threads over the 1000 ms run: running and waiting for a core.
+          mainThreadMs: { account: { running: account * 0.9, waiting: 20 }, registry: { running: registry * 0.9, waiting: 150 } },
+        },
+      },
     });
     const runs = [twoProcesses(run('bare', 1, 1000, 1, 0), 100, 400), twoProcesses(run('metrics', 1, 800, 1, 0), 110, 600)];
     const bare = summarize(runs, 'bare', 'three-hop')!;
@@ -72,6 +81,8 @@ describe('summaries', () => {
     expect(metrics.processCpu.registry!.usPerRequest.median).toBeCloseTo(600);
     expect(metrics.processCpu.registry!.cores.median).toBeCloseTo(0.6);
     expect(bare.processCpu.account!.usPerRequest.median).toBeCloseTo(100);
+    expect(metrics.processCpu.registry!.mainThread!.running.median).toBeCloseTo(0.54);
+    expect(metrics.processCpu.registry!.mainThread!.waiting.median).toBeCloseTo(0.15);
     const result = {
       startedAt: '2026-01-01T00:00:00Z',
       command: 'npm run bench',
@@ -88,8 +99,8 @@ describe('summaries', () => {
     } as unknown as BenchResult;
     const md = benchMarkdown(result);
     expect(md).toContain('| configuration | account | registry |');
-    expect(md).toContain('| stack, resilience + metrics | 110 (1.10×), 0.11 | 600 (1.50×), 0.60 |');
-    expect(md).toContain('| bare grpc-js | 100, 0.10 | 400, 0.40 |');
+    expect(md).toContain('| stack, resilience + metrics | 110 (1.10×), 0.11; 10 % / 2 % | 600 (1.50×), 0.60; 54 % / 15 % |');
+    expect(md).toContain('| bare grpc-js | 100, 0.10; 9 % / 2 % | 400, 0.40; 36 % / 15 % |');
   });
 
   it('checks the targets it measured and says which it did not', () => {

@@ -37,6 +37,10 @@ export function summarize(runs: readonly PathRun[], config: ConfigName, path: Pa
       usPerRequest: stat(closed.map((c) => perRequestUs(c.cost.serverCpuMs[s] ?? 0, c.report.requests.completed))),
       cores: stat(closed.map((c) => (c.cost.serverCpuMs[s] ?? 0) / c.cost.wallMs)),
     };
+    const main = closed.map((c) => ({ t: c.cost.mainThreadMs?.[s], wallMs: c.cost.wallMs })).filter((m) => m.t !== undefined);
+    if (main.length > 0) {
+      processCpu[s]!.mainThread = { running: stat(main.map((m) => m.t!.running / m.wallMs)), waiting: stat(main.map((m) => m.t!.waiting / m.wallMs)) };
+    }
   }
   const summary: ConfigSummary = {
     config,
