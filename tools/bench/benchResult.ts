@@ -95,9 +95,12 @@ export interface ConfigSummary {
    * Each process's CPU per request at saturation, µs, and the cores it kept
    * busy: one near 1 core bounds the path (a Node process runs its JavaScript
    * on one thread). `mainThread`: the share of the run's wall time that thread
-   * ran and waited in the run queue for a core.
+   * ran and waited in the run queue for a core. `openUsPerRequest`: CPU per
+   * request at the fixed open-loop rate, the same load for every
+   * configuration (at saturation each runs at its own throughput, and a busier
+   * process spends less per request on waking up).
    */
-  processCpu: Partial<Record<ServiceName, { usPerRequest: Stat; cores: Stat; mainThread?: { running: Stat; waiting: Stat } }>>;
+  processCpu: Partial<Record<ServiceName, { usPerRequest: Stat; cores: Stat; mainThread?: { running: Stat; waiting: Stat }; openUsPerRequest: Stat }>>;
   /** Lines logged per request (all processes), closed loop. */
   logLinesPerRequest: Stat;
   /** Span export bytes per request (closed loop). */

@@ -73,6 +73,8 @@ describe('summaries', () => {
           mainThreadMs: { account: { running: account * 0.9, waiting: 20 }, registry: { running: registry * 0.9, waiting: 150 } },
         },
       },
+      // At the fixed rate every process spends twice as much per request as at saturation.
+      open: { ...r.open, cost: { ...r.open.cost, serverCpuMs: { account: 2 * account, registry: 2 * registry } } },
     });
     const runs = [twoProcesses(run('bare', 1, 1000, 1, 0), 100, 400), twoProcesses(run('metrics', 1, 800, 1, 0), 110, 600)];
     const bare = summarize(runs, 'bare', 'three-hop')!;
@@ -101,6 +103,10 @@ describe('summaries', () => {
     expect(md).toContain('| configuration | account | registry |');
     expect(md).toContain('| stack, resilience + metrics | 110 (1.10×), 0.11; 10 % / 2 % | 600 (1.50×), 0.60; 54 % / 15 % |');
     expect(md).toContain('| bare grpc-js | 100, 0.10; 9 % / 2 % | 400, 0.40; 36 % / 15 % |');
+    expect(metrics.processCpu.registry!.openUsPerRequest.median).toBeCloseTo(1200);
+    const fixedRate = md.slice(md.indexOf('By process at the fixed rate'));
+    expect(fixedRate).toContain('| bare grpc-js | 200 | 800 |');
+    expect(fixedRate).toContain('| stack, resilience + metrics | 220 (1.10×) | 1200 (1.50×) |');
   });
 
   it('checks the targets it measured and says which it did not', () => {

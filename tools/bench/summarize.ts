@@ -36,6 +36,7 @@ export function summarize(runs: readonly PathRun[], config: ConfigName, path: Pa
     processCpu[s] = {
       usPerRequest: stat(closed.map((c) => perRequestUs(c.cost.serverCpuMs[s] ?? 0, c.report.requests.completed))),
       cores: stat(closed.map((c) => (c.cost.serverCpuMs[s] ?? 0) / c.cost.wallMs)),
+      openUsPerRequest: stat(open.map((o) => perRequestUs(o.cost.serverCpuMs[s] ?? 0, o.report.requests.completed))),
     };
     const main = closed.map((c) => ({ t: c.cost.mainThreadMs?.[s], wallMs: c.cost.wallMs })).filter((m) => m.t !== undefined);
     if (main.length > 0) {
