@@ -48,7 +48,7 @@ function pathTable(result: BenchResult, path: ConfigSummary['path']): string[] {
         `${spread(s.openP50Ms, ms)} | ${r ? spread(r.openP50, ratio) : '1'} | ${spread(s.openP99Ms, ms)} | ${r ? spread(r.openP99, ratio) : '1'} | ${notes(s)} |`,
     );
   }
-  lines.push(...processCpuTable(rows));
+  lines.push(...processCpuTable(rows, pathNamed(path).services));
   const control = rows.find((s) => s.config === 'bare-control')?.ratios;
   if (control) {
     lines.push(
@@ -62,15 +62,17 @@ function pathTable(result: BenchResult, path: ConfigSummary['path']): string[] {
 }
 
 /** Each process's share of the path at saturation and at the fixed rate: which one bounds the chain, and what each configuration adds to it. */
-function processCpuTable(rows: readonly ConfigSummary[]): string[] {
-  const services = START_ORDER.filter((s) => rows.some((r) => r.processCpu[s] !== undefined));
+function processCpuTable(rows: readonly ConfigSummary[], onPath: readonly ServiceName[]): string[] {
+  // Every configuration starts every process; those off the path idle.
+  const services = START_ORDER.filter((s) => onPath.includes(s) && rows.some((r) => r.processCpu[s] !== undefined));
   if (services.length < 2) return [];
   const bare = rows.find((r) => r.config === 'bare');
   const perRequest = (r: ConfigSummary, s: ServiceName, pick: (p: NonNullable<ConfigSummary['processCpu'][ServiceName]>) => Stat): string => {
     const p = r.processCpu[s];
     if (!p) return '–';
     const base = bare?.processCpu[s];
-    return `${int(pick(p).median)}${r !== bare && base ? ` (${ratio(pick(p).median / pick(base).median)}×)` : ''}`;
+    const against = base ? pick(base).median : 0;
+    return `${int(pick(p).median)}${r !== bare && against > 0 ? ` (${ratio(pick(p).median / against)}×)` : ''}`;
   };
   const pct = (x: Stat): string => `${Math.round(x.median * 100)} %`;
   const saturated = (r: ConfigSummary, s: ServiceName): string => {

@@ -67,8 +67,9 @@ describe('summaries', () => {
         ...r.closed,
         cost: {
           ...r.closed.cost,
-          serverCpuMs: { account, registry },
-          rssMaxBytes: { account: 1, registry: 1 },
+          // gateway runs too, off the three-hop path: idle, and left out of the table.
+          serverCpuMs: { account, registry, gateway: 0 },
+          rssMaxBytes: { account: 1, registry: 1, gateway: 1 },
           // Main threads over the 1000 ms run: running and waiting for a core.
           mainThreadMs: { account: { running: account * 0.9, waiting: 20 }, registry: { running: registry * 0.9, waiting: 150 } },
         },
@@ -101,6 +102,9 @@ describe('summaries', () => {
     } as unknown as BenchResult;
     const md = benchMarkdown(result);
     expect(md).toContain('| configuration | account | registry |');
+    const byProcess = md.slice(md.indexOf('By process at saturation'), md.indexOf('#### RSS'));
+    expect(byProcess).not.toContain('gateway');
+    expect(md).not.toContain('NaN');
     expect(md).toContain('| stack, resilience + metrics | 110 (1.10×), 0.11; 10 % / 2 % | 600 (1.50×), 0.60; 54 % / 15 % |');
     expect(md).toContain('| bare grpc-js | 100, 0.10; 9 % / 2 % | 400, 0.40; 36 % / 15 % |');
     expect(metrics.processCpu.registry!.openUsPerRequest.median).toBeCloseTo(1200);
