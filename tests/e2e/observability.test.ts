@@ -105,7 +105,7 @@ async function tracedGetApi(ids: { orgId: string; apiId: string }, done: (spans:
   const res = await call(sys.gatewayUrl, 'GET', `/v1/orgs/${ids.orgId}/apis/${ids.apiId}`);
   const traceId = res.headers.get('x-trace-id') ?? '';
   expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-  // Sent no x-request-id, the client gets the trace id as its request id (every hop derives it from traceparent).
+  // Sent no x-request-id, the client gets the trace id as its request id (sent on to every hop in x-request-id).
   expect(res.headers.get('x-request-id')).toBe(traceId);
   const spans = await waitForTrace(Object.values(traceFiles), traceId, done);
   return { res, spans };

@@ -101,26 +101,23 @@ describe('createDownstream', () => {
     }
   });
 
-  it('sends the request id in x-request-id, except when it is the trace id that traceparent carries', async () => {
+  it('sends the request id in x-request-id on every hop, even when traceparent carries the same trace id', async () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     const callTrace = trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext({ traceId, spanId: 'b7ad6b7169203331', traceFlags: 0 }));
     const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode: 'code', policy: fast });
     const get = (requestId: string) =>
       ds.getOrganization({ orgId: 'org_1' }, createCallContext({ requestId, deadline: Date.now() + 2_000, cancellation: new CancellationSource(), log, method: 'test', trace: callTrace }));
-    // No propagator (tracing off): no traceparent, so the id goes in its own header even when it is the trace id.
-    await get(traceId);
+    await get('req-1');
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     try {
+      // A mesh's proxies make up a new request id for a hop that lacks the header: it always goes.
       await get(traceId);
-      await get('req-1');
     } finally {
       propagation.disable();
     }
-    const traceparent = `00-${traceId}-b7ad6b7169203331-00`;
     expect(received.map((r) => [r.requestId, r.traceparent])).toEqual([
-      [traceId, undefined],
-      [undefined, traceparent],
-      ['req-1', traceparent],
+      ['req-1', undefined],
+      [traceId, `00-${traceId}-b7ad6b7169203331-00`],
     ]);
     ds.close();
   });

@@ -1,6 +1,6 @@
 import { Metadata, status, type Client, type ClientUnaryCall, type ServiceError as GrpcError } from '@grpc/grpc-js';
 import type { Context } from '@opentelemetry/api';
-import { sendsRequestIdAsTraceId, type Cancellation } from '@govrnanza/runtime';
+import type { Cancellation } from '@govrnanza/runtime';
 import { startGrpcClientSpan, type AttemptRecorder } from '@govrnanza/telemetry';
 
 /** One method of a ts-proto grpc-js service definition. */
@@ -16,7 +16,7 @@ export interface MethodDef<Req, Res> {
  * attempt has its own client span under `parent` (its trace context goes to
  * the server in the metadata), ended with the status; `attempts`, when
  * given, records it in the per-attempt client metrics. `requestId` goes in
- * `x-request-id`, unless it is the trace id sent in `traceparent`.
+ * `x-request-id`.
  * Rejects with the grpc-js ServiceError, status untouched; with CANCELLED,
  * without sending or recording anything, when `cancellation` has already
  * aborted.
@@ -34,9 +34,9 @@ export function unaryCall<Req, Res>(
   // A caller that already gave up (e.g. during a retry's backoff) sends nothing, records no attempt.
   if (cancellation.aborted) return Promise.reject(cancelledBeforeSent());
   const metadata = new Metadata();
+  // On every hop, even when it is the trace id: a mesh's proxies make up a new one for a hop without it.
+  metadata.set('x-request-id', requestId);
   const span = startGrpcClientSpan(method.path, parent, metadata, deadline);
-  // One header fewer per hop when the request id is the trace id the server reads from traceparent.
-  if (!(sendsRequestIdAsTraceId(requestId, span.context) && metadata.get('traceparent').length > 0)) metadata.set('x-request-id', requestId);
   const startedAt = performance.now();
   attempts?.started();
   return new Promise<Res>((resolve, reject) => {

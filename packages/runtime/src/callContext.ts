@@ -7,8 +7,7 @@ import type { Logger } from './logger';
 export interface CallContext {
   /**
    * Correlates logs across hops: from `x-request-id`; without one, the trace
-   * id of the call's trace context (so a traced request needs no second
-   * header); otherwise generated.
+   * id of the call's trace context; otherwise generated.
    */
   readonly requestId: string;
   /** Absolute deadline in epoch ms; `Infinity` when the caller set none. */
@@ -40,25 +39,13 @@ const REQUEST_ID = /^[\w.-]{1,128}$/;
 /**
  * The request id of a call: the untrusted `x-request-id` header when it is
  * well-formed; else the trace id of `trace`, the context of the span serving
- * the call, when it has a valid one (the caller's trace id for a continued
- * trace, a new one for a root span); else a new UUID. A caller whose request
- * id is the trace id it sends in `traceparent` need not send `x-request-id`
- * (see `sendsRequestIdAsTraceId`).
+ * the call, when it has a valid one (so a traced request's id finds its
+ * trace); else a new UUID.
  */
 export function requestIdFrom(value: unknown, trace: Context = ROOT_CONTEXT): string {
   if (typeof value === 'string' && REQUEST_ID.test(value)) return value;
   const span = traceApi.getSpanContext(trace);
   return span !== undefined && isSpanContextValid(span) ? span.traceId : randomUUID();
-}
-
-/**
- * True when `requestId` is the trace id of `trace` (the context whose trace
- * goes out in `traceparent`), so the receiver's `requestIdFrom` finds it there
- * without an `x-request-id` header.
- */
-export function sendsRequestIdAsTraceId(requestId: string, trace: Context): boolean {
-  const span = traceApi.getSpanContext(trace);
-  return span !== undefined && span.traceId === requestId && isSpanContextValid(span);
 }
 
 /** Converts a grpc-js deadline (Date or ms number, Infinity when none) to epoch ms. */

@@ -5,7 +5,7 @@ import { account } from '@govrnanza/contracts';
 import { instrumentHandler } from '@govrnanza/telemetry';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallContext } from './callContext';
-import { createCallContext, requestIdFrom, sendsRequestIdAsTraceId } from './callContext';
+import { createCallContext, requestIdFrom } from './callContext';
 import { CancellationSource } from './cancellation';
 import { ServiceError } from './errors';
 import { implement, type HandlersOf } from './implement';
@@ -54,13 +54,6 @@ describe('requestIdFrom', () => {
     // The all-zero trace id is invalid: not an id.
     expect(requestIdFrom(undefined, traced('0'.repeat(32)))).toMatch(UUID);
     expect(requestIdFrom(undefined)).not.toBe(requestIdFrom(undefined));
-  });
-
-  it('tells when a request id travels as the trace id', () => {
-    expect(sendsRequestIdAsTraceId(TRACE_ID, traced(TRACE_ID))).toBe(true);
-    expect(sendsRequestIdAsTraceId('req-1', traced(TRACE_ID))).toBe(false);
-    expect(sendsRequestIdAsTraceId(TRACE_ID, ROOT_CONTEXT)).toBe(false);
-    expect(sendsRequestIdAsTraceId('0'.repeat(32), traced('0'.repeat(32)))).toBe(false);
   });
 });
 
