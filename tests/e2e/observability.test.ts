@@ -188,6 +188,17 @@ describe('traces', () => {
     expect(faulted).toHaveLength(3);
     for (const s of faulted) expect(s.events).toContainEqual(expect.objectContaining({ name: 'fault.injected', attributes: { 'fault.kind': 'abort', 'fault.code': 14 } }));
   });
+
+  it("continues a client's trace with a request id of its own (a client may send several requests in one trace)", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
+    const answers = await Promise.all([1, 2].map(() => call(sys.gatewayUrl, 'GET', '/v1/orgs/org_nosuchorg0000000000/apis/api_nosuchapi000000000', undefined, { traceparent })));
+    for (const res of answers) {
+      expect(res.headers.get('x-trace-id')).toBe(traceId);
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    }
+    expect(answers[0]!.headers.get('x-request-id')).not.toBe(answers[1]!.headers.get('x-request-id'));
+  });
 });
 
 // ───────────────────────────── load and faults ─────────────────────────────

@@ -6,8 +6,8 @@ import type { Logger } from './logger';
 /** What a handler knows about the call it is serving, passed to every downstream call. */
 export interface CallContext {
   /**
-   * Correlates logs across hops: from `x-request-id`; without one, the trace
-   * id of the call's trace context; otherwise generated.
+   * Correlates logs across hops: from `x-request-id`; without one, the id of
+   * the trace the call started, if traced; otherwise generated.
    */
   readonly requestId: string;
   /** Absolute deadline in epoch ms; `Infinity` when the caller set none. */
@@ -38,13 +38,15 @@ const REQUEST_ID = /^[\w.-]{1,128}$/;
 
 /**
  * The request id of a call: the untrusted `x-request-id` header when it is
- * well-formed; else the trace id of `trace`, the context of the span serving
- * the call, when it has a valid one (so a traced request's id finds its
- * trace); else a new UUID.
+ * well-formed; else the trace id of `newTrace`, the context of the span
+ * serving the call when that span started a new trace (no trace context
+ * came with the call), when it has a valid one, so a traced request's id finds
+ * its trace; else a new UUID. The id of a trace the caller continued is not
+ * used: a client may send several requests in one trace.
  */
-export function requestIdFrom(value: unknown, trace: Context = ROOT_CONTEXT): string {
+export function requestIdFrom(value: unknown, newTrace: Context = ROOT_CONTEXT): string {
   if (typeof value === 'string' && REQUEST_ID.test(value)) return value;
-  const span = traceApi.getSpanContext(trace);
+  const span = traceApi.getSpanContext(newTrace);
   return span !== undefined && isSpanContextValid(span) ? span.traceId : randomUUID();
 }
 

@@ -55,7 +55,8 @@ function adapt(path: string, handler: UnaryHandler<unknown, unknown>, log: Logge
     });
     const trace = traceContextOf(call);
     const ctx = createCallContext({
-      requestId: requestIdFrom(call.metadata.get('x-request-id')[0], trace),
+      // A trace the caller continued is not this call's own: its id is no request id.
+      requestId: requestIdFrom(call.metadata.get('x-request-id')[0], call.metadata.get('traceparent').length === 0 ? trace : undefined),
       deadline: deadlineToEpochMs(call.getDeadline()),
       cancellation,
       log,

@@ -61,7 +61,8 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
 
   async function handle(req: IncomingMessage, res: ServerResponse, span: HttpSpan | undefined): Promise<void> {
     const started = performance.now();
-    const requestId = requestIdFrom(req.headers['x-request-id'], span?.context);
+    // The trace id is the request id only for a trace this request started (see requestIdFrom).
+    const requestId = requestIdFrom(req.headers['x-request-id'], req.headers.traceparent === undefined ? span?.context : undefined);
     res.setHeader('x-request-id', requestId);
     const traced = span && trace.getSpanContext(span.context);
     if (traced && isSpanContextValid(traced)) res.setHeader('x-trace-id', traced.traceId);
