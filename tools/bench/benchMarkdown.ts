@@ -84,8 +84,10 @@ function processCpuTable(rows: readonly ConfigSummary[], onPath: readonly Servic
   const header = [`| configuration | ${services.join(' | ')} |`, `| --- | ${services.map(() => '---:').join(' | ')} |`];
   return [
     '',
-    'By process at saturation: CPU per request in µs (× bare\'s, medians), cores kept busy, and the share of the time its main thread ran / waited in the run queue for a core. ' +
-      'A process whose main thread runs nearly all the time bounds the path (Node runs its JavaScript on that thread); time left over is spent waiting for answers.',
+    rows.some((r) => Object.values(r.processCpu).some((p) => p?.mainThread))
+      ? 'By process at saturation: CPU per request in µs (× bare\'s, medians), cores kept busy, and the share of the time its main thread ran / waited in the run queue for a core. ' +
+        'A process whose main thread runs nearly all the time bounds the path (Node runs its JavaScript on that thread); time left over is spent waiting for answers.'
+      : 'By process at saturation: CPU per request in µs (× bare\'s, medians) and cores kept busy (this kernel keeps no scheduler statistics of threads).',
     '',
     ...header,
     ...rows.map((r) => `| ${configNamed(r.config).label} | ${services.map((s) => saturated(r, s)).join(' | ')} |`),

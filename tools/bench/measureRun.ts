@@ -19,9 +19,10 @@ export interface RunCost {
   foreignCpuMs: number;
   /**
    * Each process's main thread during the run: ms on a core and ms waiting in
-   * the run queue for one (absent where the kernel keeps no such statistics).
+   * the run queue for one (undefined where the kernel keeps no such statistics
+   * or the process was gone).
    */
-  mainThreadMs?: Partial<Record<ServiceName, { running: number; waiting: number }>>;
+  mainThreadMs?: Partial<Record<ServiceName, { running: number; waiting: number } | undefined>>;
   /** Highest RSS of each process seen during the run (sampled every `rssEveryMs`). */
   rssMaxBytes: Partial<Record<ServiceName, number>>;
   /** Lines each process wrote during the run (logging on the request path shows here). */
@@ -56,7 +57,10 @@ export async function measureRun(system: BenchSystem, generator: LoadGenerator, 
   const sched = procs.map((p, i) => {
     const before = schedBefore[i];
     const after = mainThreadSchedMs(p.pid);
-    return before && after ? { running: after.runningMs - before.runningMs, waiting: after.waitingMs - before.waitingMs } : undefined;
+    if (!before || !after) return undefined;
+    const running = after.runningMs - before.runningMs;
+    // A kernel built without scheduler statistics shows zeros: no figure rather than 0 %.
+    return running === 0 && serverCpu[i]! > 0 ? undefined : { running, waiting: after.waitingMs - before.waitingMs };
   });
   const benchCpuMs = (bench.user + bench.system) / 1000;
   const ours = serverCpu.reduce((a, b) => a + b, 0) + result.cpuMs + benchCpuMs;
@@ -69,7 +73,7 @@ export async function measureRun(system: BenchSystem, generator: LoadGenerator, 
       generatorCpuMs: result.cpuMs,
       benchCpuMs,
       foreignCpuMs: Math.max(0, machineAfter.busy - machineBefore.busy - ours),
-      ...(sched.every((x) => x !== undefined) ? { mainThreadMs: byService(sched as { running: number; waiting: number }[]) } : {}),
+      mainThreadMs: byService(sched),
       rssMaxBytes: byService(rssMax),
       logLines: byService(procs.map((p, i) => p.lines - linesBefore[i]!)),
       sink: { requests: sinkAfter.requests - sinkBefore.requests, bytes: sinkAfter.bytes - sinkBefore.bytes },

@@ -1,9 +1,16 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import { createLogger, readConfig } from '@govrnanza/runtime';
 import { NO_EVENTS } from '@govrnanza/resilience';
-import { describe, expect, it } from 'vitest';
+import * as telemetry from '@govrnanza/telemetry';
+import { describe, expect, it, vi } from 'vitest';
 import { readServiceConfig } from './backendConfig';
 import { standardPlugin } from './standardPlugin';
+
+// Spied on, not replaced: the plugin calls it through the module's exports.
+vi.mock('@govrnanza/telemetry', async (original) => {
+  const actual = await original<typeof import('@govrnanza/telemetry')>();
+  return { ...actual, createMetrics: vi.fn(actual.createMetrics) };
+});
 
 const log = createLogger('account', 'silent');
 
@@ -22,6 +29,8 @@ describe('standardPlugin', () => {
         wrapped(call as never, (err, value) => (err ? reject(err) : resolve(value)));
       });
       expect(answer).toEqual({ ok: true });
+      // No registry at all: prom-client's default metrics would observe every garbage collection.
+      expect(telemetry.createMetrics).not.toHaveBeenCalled();
     } finally {
       await stopper!.stop();
     }
@@ -35,6 +44,7 @@ describe('standardPlugin', () => {
       const attempts = plugin.attemptMetrics!('profile');
       expect(attempts).toBeDefined();
       expect(plugin.events!('account', 'profile')).not.toBe(NO_EVENTS);
+      expect(telemetry.createMetrics).toHaveBeenCalledTimes(1);
     } finally {
       await stopper!.stop();
     }
