@@ -36,6 +36,11 @@ export interface CallContext {
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
 
+/** True for an `x-request-id` value `requestIdFrom` keeps. */
+export function isWellFormedRequestId(value: unknown): value is string {
+  return typeof value === 'string' && REQUEST_ID.test(value);
+}
+
 /**
  * The request id of a call: the untrusted `x-request-id` header when it is
  * well-formed; else the trace id of `newTrace`, the context of the span
@@ -45,7 +50,7 @@ const REQUEST_ID = /^[\w.-]{1,128}$/;
  * used: a client may send several requests in one trace.
  */
 export function requestIdFrom(value: unknown, newTrace: Context = ROOT_CONTEXT): string {
-  if (typeof value === 'string' && REQUEST_ID.test(value)) return value;
+  if (isWellFormedRequestId(value)) return value;
   const span = traceApi.getSpanContext(newTrace);
   return span !== undefined && isSpanContextValid(span) ? span.traceId : randomUUID();
 }

@@ -8,7 +8,7 @@ import {
 } from '@grpc/grpc-js';
 import { traceContextOf } from '@govrnanza/telemetry';
 import { CancellationSource } from './cancellation';
-import { createCallContext, deadlineToEpochMs, requestIdFrom, type CallContext } from './callContext';
+import { createCallContext, deadlineToEpochMs, isWellFormedRequestId, requestIdFrom, type CallContext } from './callContext';
 import { ServiceError, toStatus } from './errors';
 import type { Logger } from './logger';
 
@@ -54,9 +54,12 @@ function adapt(path: string, handler: UnaryHandler<unknown, unknown>, log: Logge
       else call.once('cancelled', abortIfRunning);
     });
     const trace = traceContextOf(call);
+    const given = call.metadata.get('x-request-id')[0];
+    // A trace the caller continued is not this call's own: its id is no request id. Looked up only
+    // without a usable header (every hop of the stack sends one).
+    const ownTrace = isWellFormedRequestId(given) || call.metadata.get('traceparent').length > 0 ? undefined : trace;
     const ctx = createCallContext({
-      // A trace the caller continued is not this call's own: its id is no request id.
-      requestId: requestIdFrom(call.metadata.get('x-request-id')[0], call.metadata.get('traceparent').length === 0 ? trace : undefined),
+      requestId: requestIdFrom(given, ownTrace),
       deadline: deadlineToEpochMs(call.getDeadline()),
       cancellation,
       log,
