@@ -3,7 +3,7 @@ import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { abandonedCallCode } from './abandonedCallCode';
 import { grpcMethodOf } from './grpcMethod';
 import type { Metrics } from './metrics';
-import { startGrpcServerSpan } from './rpcSpans';
+import { callerTraceContext, startGrpcServerSpan, tracingActive } from './rpcSpans';
 import { traceExemplar } from './traceExemplar';
 
 /**
@@ -29,6 +29,9 @@ type Traced = { [TRACE]?: Context };
  * that runs later finds the span through `traceContextOf(call)` (the
  * CallContext's trace), and the latency links to its trace when it is sampled.
  *
+ * Without metrics and without a tracer provider (see `tracingActive`) there
+ * is nothing to record, and the handler runs as it is.
+ *
  * A call that ends without an answer (the client cancelled, or grpc-js
  * answered DEADLINE_EXCEEDED itself) is counted as `DeadlineExceeded` when
  * its deadline has passed, `Canceled` otherwise (see `abandonedCallCode`).
@@ -39,6 +42,12 @@ type Traced = { [TRACE]?: Context };
 export function instrumentHandler(path: string, handler: handleUnaryCall<unknown, unknown>, metrics?: Metrics): handleUnaryCall<unknown, unknown> {
   const method = grpcMethodOf(path, false, false);
   return (call, callback) => {
+    if (metrics === undefined && !tracingActive()) {
+      // Nothing to record: the call keeps only its caller's trace context, for the calls it makes.
+      const caller = callerTraceContext(call.metadata);
+      if (caller !== ROOT_CONTEXT) (call as Traced)[TRACE] = caller;
+      return handler(call, callback);
+    }
     const startedAt = performance.now();
     const span = startGrpcServerSpan(path, call.metadata);
     (call as Traced)[TRACE] = span.context;

@@ -1,6 +1,7 @@
 import {
   context,
   propagation,
+  ProxyTracerProvider,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -96,13 +97,17 @@ const headersGetter: TextMapGetter<IncomingHttpHeaders> = {
   get: (carrier, key) => carrier[key],
 };
 
+/** The trace context the caller of a gRPC call sent in `metadata` (W3C traceparent); the empty context without one. */
+export function callerTraceContext(metadata: Metadata): Context {
+  return propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
+}
+
 /**
  * The server span of a gRPC call, child of the trace context the caller
  * sent in `metadata` (W3C traceparent), if any.
  */
 export function startGrpcServerSpan(path: string, metadata: Metadata): RpcSpan {
-  const parent = propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
-  return rpcSpan(path, SpanKind.SERVER, parent);
+  return rpcSpan(path, SpanKind.SERVER, callerTraceContext(metadata));
 }
 
 /**
@@ -124,6 +129,7 @@ export function startGrpcClientSpan(path: string, parent: Context, metadata: Met
  */
 export function startHttpServerSpan(method: string, url: string, headers: IncomingHttpHeaders): HttpSpan {
   const parent = propagation.extract(ROOT_CONTEXT, headers, headersGetter);
+  if (!tracingActive()) return untraced(parent);
   const span = unsampledChild(parent) ?? tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
   if (span.isRecording()) span.setAttribute('http.request.method', method);
   return new HttpServerSpan(span, parent, method, url);
@@ -138,10 +144,50 @@ export function startHttpServerSpan(method: string, url: string, headers: Incomi
  * `unsampledChild`).
  */
 function rpcSpan(path: string, kind: SpanKind, parent: Context): RpcSpan {
+  if (!tracingActive()) return untraced(parent);
   const method = grpcMethodOf(path, false, false);
   const span = unsampledChild(parent) ?? tracer.startSpan(spanNameOf(method), { kind }, parent);
   if (span.isRecording()) span.setAttributes(rpcAttributes(method));
   return new GrpcSpan(span, parent, kind);
+}
+
+const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * True when a tracer provider is registered (the SDK started). Asked on every
+ * span, not once, so a provider registered later is used at once. Without
+ * one the API's tracer only hands out non-recording spans that carry the
+ * parent's trace context on: the span handles then skip it (see `untraced`).
+ * A provider registered through another copy of the API counts as one.
+ */
+export function tracingActive(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_PROVIDER;
+}
+
+/**
+ * The span handle while tracing is off: the parent's context as it is (what
+ * the API's no-op tracer would give, minus the span and context objects it
+ * makes on every call), nothing recorded.
+ */
+class Untraced implements RpcSpan, HttpSpan {
+  readonly recording = false;
+
+  constructor(readonly context: Context) {}
+
+  runInside<T>(fn: () => T): T {
+    return fn();
+  }
+
+  setRoute(): void {}
+
+  end(): void {}
+}
+
+const UNTRACED_ROOT = new Untraced(ROOT_CONTEXT);
+
+function untraced(parent: Context): Untraced {
+  return parent === ROOT_CONTEXT ? UNTRACED_ROOT : new Untraced(parent);
 }
 
 const spanNames = new Map<GrpcMethod, string>();
