@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { readWindows } from '../../tools/bench/allocationSummary';
 import type { BenchResult } from '../../tools/bench/benchResult';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -16,13 +17,18 @@ describe('npm run bench on a tiny configuration', () => {
 
   it('measures bare, its A/A control and the traced stack on one hop and writes JSON and Markdown', () => {
     const out = path.join(dir, 'result');
-    const args = ['--paths', 'one-hop', '--configs', 'tracing-100pct,bare-control', '--rounds', '1', '--duration', '400ms', '--warmup', '100ms'];
+    const allocations = path.join(dir, 'allocations');
+    const args = ['--paths', 'one-hop', '--configs', 'tracing-100pct,bare-control', '--rounds', '1', '--duration', '400ms', '--warmup', '100ms', '--allocations', allocations];
     const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tools/bench.ts', ...args, '--concurrency', '4', '--rates', 'one-hop=50', '--max-wait', '0', '--out', out], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 60_000,
     });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    // Kept for the profiles' source maps: removed with the rest once read.
+    const kept = /bundles kept in (\S+)/.exec(run.stdout)?.[1];
+    expect(kept, run.stdout).toBeDefined();
+    onTestFinished(() => rmSync(path.resolve(ROOT, kept!), { recursive: true, force: true }));
 
     const result = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as BenchResult;
     expect(result.settings.configs).toEqual(['bare', 'bare-control', 'tracing-100pct']);
@@ -52,5 +58,16 @@ describe('npm run bench on a tiny configuration', () => {
     expect(control.ratios?.throughput.median).toBeGreaterThan(0);
     expect(markdown).toContain('| bare grpc-js again (A/A control) |');
     expect(markdown).toMatch(/A\/A control: the bare processes started again measured [\d.]+× bare's throughput/);
+
+    // Allocations sampled in a run of their own, per session and process, attributed through the kept bundles' source maps.
+    const windows = readWindows(allocations);
+    expect(windows.map((w) => `${w.session} ${w.service} ${w.name}`).sort()).toEqual(['1-bare account one-hop', '1-bare-control account one-hop', '1-tracing-100pct account one-hop']);
+    for (const w of windows) {
+      // A served gRPC call allocates kilobytes (HTTP/2 stream, metadata, messages), not bytes and not megabytes.
+      expect(w.allocations.bytesPerRequest).toBeGreaterThan(1_000);
+      expect(w.allocations.bytesPerRequest).toBeLessThan(1_000_000);
+      expect(w.allocations.byPackage.get('@grpc/grpc-js')).toBeGreaterThan(0);
+      expect(w.allocations.byPackage.has('packages/runtime')).toBe(w.session === '1-tracing-100pct');
+    }
   }, 90_000);
 });

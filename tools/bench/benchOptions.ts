@@ -30,6 +30,12 @@ export interface BenchOptions {
   quick: boolean;
   /** Write a V8 CPU profile of every benchmarked process under this directory (one folder per session); unset: none. */
   cpuProfDir?: string;
+  /**
+   * Sample the allocations of every benchmarked process in an extra fixed-rate
+   * run per path (after the measured ones, which it leaves alone), one
+   * .heapprofile per process and path under this directory; unset: none.
+   */
+  allocationsDir?: string;
 }
 
 export class BenchUsageError extends Error {}
@@ -60,6 +66,10 @@ round), and writes <out>.json and <out>.md with medians, spread and ratios to ba
   --cpu-prof DIR          write a CPU profile of every benchmarked process under DIR
                           (summarize with tools/bench/profileSummary.ts); profiling slows
                           every process, so figures of such a run are not comparable
+  --allocations DIR       after the measured runs of each path, sample what every process
+                          allocates (collected objects included) in one more fixed-rate run,
+                          and write one heap profile per process under DIR (bytes per request,
+                          by package: tools/bench/allocationSummary.ts DIR)
   --render FILE.json      print the Markdown of a result written earlier (e.g. <out>.partial.json)
   --help`;
 
@@ -118,6 +128,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
         'quiet-cores': { type: 'string' },
         'max-wait': { type: 'string' },
         'cpu-prof': { type: 'string' },
+        allocations: { type: 'string' },
         help: { type: 'boolean' },
       },
     }).values;
@@ -149,6 +160,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
       quietCores: parsed['quiet-cores'] === undefined ? 0.3 : Number(parsed['quiet-cores']),
       maxWaitMs: parsed['max-wait'] ? parseDuration(parsed['max-wait'], '--max-wait') : quick ? 0 : 300_000,
       ...(parsed['cpu-prof'] ? { cpuProfDir: parsed['cpu-prof'] } : {}),
+      ...(parsed.allocations ? { allocationsDir: parsed.allocations } : {}),
     },
   };
 }

@@ -43,7 +43,7 @@ export function servicesOf(paths: readonly PathName[]): ServiceName[] {
 /** Starts one configuration with the data set in it; returns the system and the data's ids. */
 export async function startWithData(env: BenchEnv, config: ConfigName, session: string = config): Promise<{ system: BenchSystem; ids: DataIds }> {
   const data = bareBenchData();
-  const profileDir = env.options.cpuProfDir;
+  const { cpuProfDir: profileDir, allocationsDir } = env.options;
   const system = await startBenchSystem({
     config: configNamed(config),
     services: servicesOf(env.options.paths),
@@ -51,6 +51,7 @@ export async function startWithData(env: BenchEnv, config: ConfigName, session: 
     otlpUrl: env.sink.url,
     bareData: data,
     ...(profileDir ? { cpuProfDir: path.resolve(profileDir, session) } : {}),
+    ...(allocationsDir ? { allocationsDir: path.resolve(allocationsDir, session) } : {}),
   });
   try {
     return { system, ids: configNamed(config).kind === 'bare' ? bareIds(data) : await seedStack(system) };

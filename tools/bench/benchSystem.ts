@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { addressEnvVar, downstreamsOf, SERVICES, START_ORDER, type BackendName, type ServiceName } from '@govrnanza/topology';
 import { freePort } from '../launcher/freePort';
 import { onOutputLines } from '../launcher/outputLines';
@@ -24,6 +26,12 @@ export interface BenchSystem {
   processes: BenchProcess[];
   address(service: ServiceName): string;
   port(service: ServiceName): number;
+  /**
+   * With `allocationsDir`: samples what every process allocates while `work`
+   * runs, into `<allocationsDir>/<service>-<name>.heapprofile`, and writes the
+   * requests `work` reports having sent in `<allocationsDir>/<name>.json`.
+   */
+  sampleAllocations?(name: string, work: () => Promise<number>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,7 +46,12 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Write a V8 CPU profile of each process into this directory (at exit). */
   cpuProfDir?: string;
+  /** Preload the allocation sampler into each process and sample into this directory (see `sampleAllocations`). */
+  allocationsDir?: string;
 }
+
+/** The allocation sampler preloaded with `allocationsDir` (plain CommonJS, see the file). */
+const ALLOCATION_SAMPLER = path.join(ROOT, 'tools', 'bench', 'allocationSampler.cjs');
 
 /**
  * Starts the given services of one configuration, each its own Node process
@@ -60,18 +73,23 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
   const address = (s: ServiceName): string => `127.0.0.1:${port(s)}`;
   const children: ChildProcess[] = [];
   const processes: BenchProcess[] = [];
+  const waiters = new Map<ChildProcess, ((line: string) => void)[]>();
   const killAll = (): void => children.forEach((c) => c.kill('SIGKILL'));
   process.once('exit', killAll);
 
   const launch = (service: ServiceName): Promise<void> => {
     const env = processEnv(opts, service, ports);
-    const profile = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=${service}.cpuprofile`] : [];
+    const profile = [
+      ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=${service}.cpuprofile`] : []),
+      ...(opts.allocationsDir ? ['--require', ALLOCATION_SAMPLER] : []),
+    ];
     const args =
       opts.config.kind === 'bare'
         ? [...profile, '--enable-source-maps', opts.bundles.bare(service)]
         : [...profile, '--enable-source-maps', '--require', opts.bundles.preload, opts.bundles.stack(service)];
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: [opts.allocationsDir ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     children.push(child);
+    waiters.set(child, []);
     const proc: BenchProcess = { service, pid: child.pid!, port: port(service), lines: 0, recent: [] };
     processes.push(proc);
     let bareReady = false;
@@ -80,6 +98,7 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
       proc.recent.push(line);
       if (proc.recent.length > 30) proc.recent.shift();
       if (line.startsWith('ready ')) bareReady = true;
+      for (const waiter of waiters.get(child)!) waiter(line);
     });
     const ready = async (): Promise<boolean> => {
       if (opts.config.kind === 'bare') return bareReady;
@@ -94,6 +113,7 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
     processes,
     address,
     port,
+    ...(opts.allocationsDir ? { sampleAllocations: allocationSampling(opts.allocationsDir, children, processes, waiters) } : {}),
     async stop() {
       await Promise.all(children.map(stopChild));
       process.removeListener('exit', killAll);
@@ -108,6 +128,36 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
   // Every process counts its lines from here on: start-up logging is not per request.
   for (const p of processes) p.lines = 0;
   return system;
+}
+
+/** `BenchSystem.sampleAllocations` over the children's stdin and stdout (see allocationSampler.cjs). */
+function allocationSampling(dir: string, children: ChildProcess[], processes: BenchProcess[], waiters: Map<ChildProcess, ((line: string) => void)[]>) {
+  mkdirSync(dir, { recursive: true });
+  const command = (child: ChildProcess, service: ServiceName, line: string, ack: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const list = waiters.get(child)!;
+      const done = (err?: Error): void => {
+        clearTimeout(timer);
+        list.splice(list.indexOf(waiter), 1);
+        if (err) reject(err);
+        else resolve();
+      };
+      const waiter = (out: string): void => {
+        if (out === ack) done();
+        else if (out.startsWith('allocation sampling failed')) done(new Error(`${service}: ${out}`));
+      };
+      const timer = setTimeout(() => done(new Error(`${service}: no "${ack}" within 30 s`)), 30_000);
+      list.push(waiter);
+      child.stdin!.write(`${line}\n`);
+    });
+  const all = (line: (service: ServiceName) => string, ack: string): Promise<unknown> =>
+    Promise.all(children.map((child, i) => command(child, processes[i]!.service, line(processes[i]!.service), ack)));
+  return async (name: string, work: () => Promise<number>): Promise<void> => {
+    await all(() => 'start', 'allocation sampling started');
+    const requests = await work();
+    await all((service) => `stop ${path.resolve(dir, `${service}-${name}.heapprofile`)}`, 'allocation profile written');
+    writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify({ requests })}\n`);
+  };
 }
 
 function processEnv(opts: StartOptions, service: ServiceName, ports: Map<ServiceName, { port: number; metricsPort: number }>): NodeJS.ProcessEnv {

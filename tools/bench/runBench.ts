@@ -93,6 +93,11 @@ async function measurePath(env: BenchEnv, system: BenchSystem, round: number, co
     warmupMs: Math.min(1_000, options.warmupMs),
     timeoutMs: TIMEOUT_MS,
   });
+  // A run of its own: sampling slows every process, and the measured runs are left alone.
+  await system.sampleAllocations?.(path, async () => {
+    const sampled = await env.generator.run({ mode: 'open', target, rate, durationMs: Math.min(3_000, options.durationMs), warmupMs: 0, timeoutMs: TIMEOUT_MS });
+    return sampled.report.requests.completed;
+  });
   return { round, config, path, attempts: 1, closed: { report: closed.result.report, cost: closed.cost }, open: { report: open.result.report, cost: open.cost } };
 }
 
@@ -189,7 +194,9 @@ export async function runBench(options: BenchOptions, command: string, log: (lin
   log('bundling services, bare reference and generator');
   const bundles = await buildBundles();
   const removeBundles = (): void => bundles.remove();
-  if (!options.cpuProfDir) process.once('exit', removeBundles);
+  // Profiles point into the bundles: kept (with their source maps) for the summaries.
+  const keepBundles = options.cpuProfDir !== undefined || options.allocationsDir !== undefined;
+  if (!keepBundles) process.once('exit', removeBundles);
   const sink = await startOtlpSink();
   const generator = startLoadGenerator(bundles.loadWorker);
   const env: BenchEnv = { options, bundles, sink, generator, log };
@@ -215,8 +222,7 @@ export async function runBench(options: BenchOptions, command: string, log: (lin
   } finally {
     await generator.close();
     await sink.close();
-    // Profiles point into the bundles: keep them (and their source maps) for tools/bench/profileSummary.ts.
-    if (options.cpuProfDir) log(`bundles kept in ${bundles.dir} for the profiles' source maps`);
+    if (keepBundles) log(`bundles kept in ${bundles.dir} for the profiles' source maps`);
     else {
       process.removeListener('exit', removeBundles);
       bundles.remove();
