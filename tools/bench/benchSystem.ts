@@ -79,14 +79,14 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
 
   const launch = (service: ServiceName): Promise<void> => {
     const env = processEnv(opts, service, ports);
-    const profile = [
+    const diagnostics = [
       ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=${service}.cpuprofile`] : []),
       ...(opts.allocationsDir ? ['--require', ALLOCATION_SAMPLER] : []),
     ];
     const args =
       opts.config.kind === 'bare'
-        ? [...profile, '--enable-source-maps', opts.bundles.bare(service)]
-        : [...profile, '--enable-source-maps', '--require', opts.bundles.preload, opts.bundles.stack(service)];
+        ? [...diagnostics, '--enable-source-maps', opts.bundles.bare(service)]
+        : [...diagnostics, '--enable-source-maps', '--require', opts.bundles.preload, opts.bundles.stack(service)];
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: [opts.allocationsDir ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     children.push(child);
     waiters.set(child, []);
