@@ -14,44 +14,53 @@
  * it is, before the process's own bundle.
  */
 'use strict';
-const { Session } = require('node:inspector');
-const { writeFileSync } = require('node:fs');
-const { createInterface } = require('node:readline');
+const { isMainThread } = require('node:worker_threads');
 
-const SAMPLING_INTERVAL_BYTES = 1024;
-const session = new Session();
-session.connect();
+// Preloads run in worker threads too: the process's stdin and its heap are the main thread's.
+if (isMainThread) startListening();
 
-function post(method, params) {
-  return new Promise((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
-}
+function startListening() {
+  const { Session } = require('node:inspector');
+  const { writeFileSync } = require('node:fs');
+  const { createInterface } = require('node:readline');
 
-async function run(line) {
-  const space = line.indexOf(' ');
-  const command = space === -1 ? line : line.slice(0, space);
-  if (command === 'start') {
-    await post('HeapProfiler.enable');
-    await post('HeapProfiler.startSampling', {
-      samplingInterval: SAMPLING_INTERVAL_BYTES,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
-    });
-    return 'allocation sampling started';
+  const SAMPLING_INTERVAL_BYTES = 1024;
+  const session = new Session();
+  session.connect();
+
+  function post(method, params) {
+    return new Promise((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
   }
-  if (command === 'stop' && space !== -1) {
-    const { profile } = await post('HeapProfiler.stopSampling');
-    writeFileSync(line.slice(space + 1), JSON.stringify(profile));
-    return 'allocation profile written';
-  }
-  throw new Error(`unknown command "${line}"`);
-}
 
-const lines = createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  run(line.trim()).then(
-    (ack) => process.stdout.write(`${ack}\n`),
-    (err) => process.stdout.write(`allocation sampling failed: ${err && err.message}\n`),
-  );
-});
-// The process lives as long as it serves, not as long as its stdin is open.
-process.stdin.unref();
+  async function run(line) {
+    const space = line.indexOf(' ');
+    const command = space === -1 ? line : line.slice(0, space);
+    if (command === 'start') {
+      await post('HeapProfiler.enable');
+      await post('HeapProfiler.startSampling', {
+        samplingInterval: SAMPLING_INTERVAL_BYTES,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+      return 'allocation sampling started';
+    }
+    if (command === 'stop' && space !== -1) {
+      const { profile } = await post('HeapProfiler.stopSampling');
+      await post('HeapProfiler.disable');
+      writeFileSync(line.slice(space + 1), JSON.stringify(profile));
+      return 'allocation profile written';
+    }
+    throw new Error(`unknown command "${line}"`);
+  }
+
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    if (line.trim() === '') return;
+    run(line.trim()).then(
+      (ack) => process.stdout.write(`${ack}\n`),
+      (err) => process.stdout.write(`allocation sampling failed: ${err && err.message}\n`),
+    );
+  });
+  // The process lives as long as it serves, not as long as its stdin is open (a pipe can be unref'd).
+  if (typeof process.stdin.unref === 'function') process.stdin.unref();
+}

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { allocationTables, summarizeAllocations, type HeapProfile, type Window } from './allocationSummary';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { allocationTables, readWindows, summarizeAllocations, type HeapProfile, type Window } from './allocationSummary';
 
 const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0 });
 
@@ -33,12 +36,29 @@ describe('allocation summary', () => {
     expect(() => summarizeAllocations(PROFILE, 0)).toThrow(/no requests/);
   });
 
+  it('skips a window without requests and reads the others', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'alloc-'));
+    try {
+      for (const [session, requests] of [['1-bare', 10], ['2-bare', 0]] as const) {
+        mkdirSync(path.join(dir, session));
+        writeFileSync(path.join(dir, session, 'one-hop.json'), JSON.stringify({ requests }));
+        writeFileSync(path.join(dir, session, 'account-one-hop.heapprofile'), JSON.stringify(PROFILE));
+      }
+      const skipped: string[] = [];
+      const windows = readWindows(dir, skipped);
+      expect(windows.map((w) => [w.session, w.service, w.name, w.allocations.bytesPerRequest])).toEqual([['1-bare', 'account', 'one-hop', 550]]);
+      expect(skipped).toEqual(['2-bare/one-hop: 0 requests completed']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('puts the sessions side by side for each path and process', () => {
     const w = (session: string, requests: number): Window => ({ session, name: 'one-hop', service: 'account', allocations: summarizeAllocations(PROFILE, requests) });
-    const md = allocationTables([w('1-bare', 1), w('1-metrics', 2)]);
+    const md = allocationTables([w('10-bare', 1), w('1-metrics', 2), w('2-bare', 1)]);
     expect(md).toContain('### one-hop: KiB allocated per request');
-    expect(md).toContain('| process | 1-bare | 1-metrics |');
-    expect(md).toContain('| account | 5.4 | 2.7 |');
-    expect(md).toContain('| node | 3.9 | 2.0 |');
+    expect(md).toContain('| process | 1-metrics | 2-bare | 10-bare |');
+    expect(md).toContain('| account | 2.7 | 5.4 | 5.4 |');
+    expect(md).toContain('| node | 2.0 | 3.9 | 3.9 |');
   });
 });

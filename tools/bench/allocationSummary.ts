@@ -62,14 +62,22 @@ export interface Window {
   allocations: Allocations;
 }
 
-/** Every window under `dir` (`<session>/<name>.json` with the requests, `<session>/<service>-<name>.heapprofile`). */
-export function readWindows(dir: string): Window[] {
+/**
+ * Every window under `dir` (`<session>/<name>.json` with the requests,
+ * `<session>/<service>-<name>.heapprofile`); `skipped` names those with no
+ * request to divide by.
+ */
+export function readWindows(dir: string, skipped: string[] = []): Window[] {
   const windows: Window[] = [];
   for (const session of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
     const sessionDir = path.join(dir, session.name);
     for (const file of readdirSync(sessionDir).filter((f) => f.endsWith('.json'))) {
       const name = file.slice(0, -'.json'.length);
       const { requests } = JSON.parse(readFileSync(path.join(sessionDir, file), 'utf8')) as { requests: number };
+      if (!(requests > 0)) {
+        skipped.push(`${session.name}/${name}: ${requests} requests completed`);
+        continue;
+      }
       for (const profile of readdirSync(sessionDir).filter((f) => f.endsWith(`-${name}.heapprofile`))) {
         const service = profile.slice(0, -`-${name}.heapprofile`.length);
         const parsed = JSON.parse(readFileSync(path.join(sessionDir, profile), 'utf8')) as HeapProfile;
@@ -89,7 +97,8 @@ function table(header: string[], rows: string[][]): string[] {
 /** Markdown: for each path, KiB per request of each process in each session, then by package. */
 export function allocationTables(windows: Window[], packages = 8, functions = 0): string {
   const out: string[] = [];
-  const sessions = [...new Set(windows.map((w) => w.session))].sort();
+  // Rounds in order: 2-bare before 10-bare.
+  const sessions = [...new Set(windows.map((w) => w.session))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   for (const name of [...new Set(windows.map((w) => w.name))].sort()) {
     const onPath = windows.filter((w) => w.name === name);
     const services = [...new Set(onPath.map((w) => w.service))].sort();
@@ -101,7 +110,12 @@ export function allocationTables(windows: Window[], packages = 8, functions = 0)
       for (const s of sessions) for (const [pkg, b] of find(s, svc)?.allocations.byPackage ?? []) totals.set(pkg, Math.max(totals.get(pkg) ?? 0, b));
       const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, packages).map(([pkg]) => pkg);
       out.push(`${svc}, by package (KiB per request):`, '');
-      out.push(...table(['package', ...sessions], top.map((pkg) => [pkg, ...sessions.map((s) => kib(find(s, svc)?.allocations.byPackage.get(pkg) ?? 0))])), '');
+      // A session without this process stays blank; a package it did not allocate in shows 0.
+      const cell = (s: string, pkg: string): string => {
+        const w = find(s, svc);
+        return w ? kib(w.allocations.byPackage.get(pkg) ?? 0) : '';
+      };
+      out.push(...table(['package', ...sessions], top.map((pkg) => [pkg, ...sessions.map((s) => cell(s, pkg))])), '');
       if (functions > 0) {
         for (const s of sessions) {
           const own = [...(find(s, svc)?.allocations.byFunction ?? [])].filter(([k]) => / (packages|services|bench)\//.test(k));
@@ -122,7 +136,9 @@ function main(argv: string[]): number {
     console.error('usage: allocationSummary.ts DIR [--functions N]   (DIR as given to npm run bench -- --allocations DIR)');
     return 2;
   }
-  const windows = readWindows(dir);
+  const skipped: string[] = [];
+  const windows = readWindows(dir, skipped);
+  for (const s of skipped) console.error(`skipped ${s}`);
   if (windows.length === 0) {
     console.error(`${dir}: no allocation profiles (run npm run bench -- --allocations ${dir})`);
     return 1;

@@ -32,6 +32,12 @@ describe('bench options', () => {
     expect(() => parseBenchArgs(['--duration', 'soon'])).toThrow(BenchUsageError);
   });
 
+  it('samples allocations into a directory, but not during a soak', () => {
+    expect(parseBenchArgs(['--allocations', 'out/alloc'])).toMatchObject({ options: { allocationsDir: 'out/alloc' } });
+    expect(parseBenchArgs([])).not.toHaveProperty('options.allocationsDir');
+    expect(() => parseBenchArgs(['--allocations', 'out/alloc', '--soak', '1m'])).toThrow(/not a soak/);
+  });
+
   it('rotates the configurations each round', () => {
     expect(roundOrder(['a', 'b', 'c'], 1)).toEqual(['a', 'b', 'c']);
     expect(roundOrder(['a', 'b', 'c'], 2)).toEqual(['b', 'c', 'a']);

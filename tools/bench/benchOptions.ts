@@ -69,7 +69,8 @@ round), and writes <out>.json and <out>.md with medians, spread and ratios to ba
   --allocations DIR       after the measured runs of each path, sample what every process
                           allocates (collected objects included) in one more fixed-rate run,
                           and write one heap profile per process under DIR (bytes per request,
-                          by package: tools/bench/allocationSummary.ts DIR)
+                          by package: tools/bench/allocationSummary.ts DIR); use a new DIR
+                          for each run, the summary reads every session under it
   --render FILE.json      print the Markdown of a result written earlier (e.g. <out>.partial.json)
   --help`;
 
@@ -141,6 +142,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
   const configs = asked ?? [...CONFIG_NAMES];
   const rateFraction = positive(parsed['rate-fraction'], 0.25, '--rate-fraction', false);
   if (rateFraction >= 1) throw new BenchUsageError('--rate-fraction: must be below 1 (the open loop measures latency below saturation)');
+  if (parsed.allocations && parsed.soak) throw new BenchUsageError('--allocations: samples the paths of a measured run, not a soak');
   return {
     help: false,
     options: {

@@ -40,8 +40,11 @@ export function servicesOf(paths: readonly PathName[]): ServiceName[] {
   return START_ORDER.filter((s) => needed.has(s));
 }
 
-/** Starts one configuration with the data set in it; returns the system and the data's ids. */
-export async function startWithData(env: BenchEnv, config: ConfigName, session: string = config): Promise<{ system: BenchSystem; ids: DataIds }> {
+/**
+ * Starts one configuration with the data set in it; returns the system and the data's ids.
+ * `sampled`: whether `--allocations` applies (not to calibration).
+ */
+export async function startWithData(env: BenchEnv, config: ConfigName, session: string = config, sampled = true): Promise<{ system: BenchSystem; ids: DataIds }> {
   const data = bareBenchData();
   const { cpuProfDir: profileDir, allocationsDir } = env.options;
   const system = await startBenchSystem({
@@ -51,7 +54,7 @@ export async function startWithData(env: BenchEnv, config: ConfigName, session: 
     otlpUrl: env.sink.url,
     bareData: data,
     ...(profileDir ? { cpuProfDir: path.resolve(profileDir, session) } : {}),
-    ...(allocationsDir ? { allocationsDir: path.resolve(allocationsDir, session) } : {}),
+    ...(allocationsDir && sampled ? { allocationsDir: path.resolve(allocationsDir, session) } : {}),
   });
   try {
     return { system, ids: configNamed(config).kind === 'bare' ? bareIds(data) : await seedStack(system) };

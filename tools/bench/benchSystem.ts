@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { devNull } from 'node:os';
 import path from 'node:path';
 import { addressEnvVar, downstreamsOf, SERVICES, START_ORDER, type BackendName, type ServiceName } from '@govrnanza/topology';
 import { freePort } from '../launcher/freePort';
@@ -29,7 +30,8 @@ export interface BenchSystem {
   /**
    * With `allocationsDir`: samples what every process allocates while `work`
    * runs, into `<allocationsDir>/<service>-<name>.heapprofile`, and writes the
-   * requests `work` reports having sent in `<allocationsDir>/<name>.json`.
+   * requests `work` reports completed in `<allocationsDir>/<name>.json`.
+   * Rejects, with no process left sampling, when a process does not answer.
    */
   sampleAllocations?(name: string, work: () => Promise<number>): Promise<void>;
   stop(): Promise<void>;
@@ -136,8 +138,10 @@ function allocationSampling(dir: string, children: ChildProcess[], processes: Be
   const command = (child: ChildProcess, service: ServiceName, line: string, ack: string): Promise<void> =>
     new Promise((resolve, reject) => {
       const list = waiters.get(child)!;
+      const exited = (): void => done(new Error(`${service} exited before "${ack}"`));
       const done = (err?: Error): void => {
         clearTimeout(timer);
+        child.removeListener('exit', exited);
         list.splice(list.indexOf(waiter), 1);
         if (err) reject(err);
         else resolve();
@@ -148,15 +152,22 @@ function allocationSampling(dir: string, children: ChildProcess[], processes: Be
       };
       const timer = setTimeout(() => done(new Error(`${service}: no "${ack}" within 30 s`)), 30_000);
       list.push(waiter);
+      child.once('exit', exited);
       child.stdin!.write(`${line}\n`);
     });
   const all = (line: (service: ServiceName) => string, ack: string): Promise<unknown> =>
     Promise.all(children.map((child, i) => command(child, processes[i]!.service, line(processes[i]!.service), ack)));
   return async (name: string, work: () => Promise<number>): Promise<void> => {
-    await all(() => 'start', 'allocation sampling started');
-    const requests = await work();
-    await all((service) => `stop ${path.resolve(dir, `${service}-${name}.heapprofile`)}`, 'allocation profile written');
-    writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify({ requests })}\n`);
+    try {
+      await all(() => 'start', 'allocation sampling started');
+      const requests = await work();
+      await all((service) => `stop ${path.resolve(dir, `${service}-${name}.heapprofile`)}`, 'allocation profile written');
+      writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify({ requests })}\n`);
+    } catch (err) {
+      // Leaves no process sampling into the runs that follow (a process that was not sampling says so; ignored).
+      await all(() => `stop ${devNull}`, 'allocation profile written').catch(() => undefined);
+      throw err;
+    }
   };
 }
 

@@ -135,6 +135,25 @@ describe('createDownstream', () => {
     ds.close();
   });
 
+  it('rejects, never throws, when something fails before the call is sent, and records the call', async () => {
+    for (const mode of ['none', 'code'] as const) {
+      const { seen, events } = recorder();
+      const failing = {
+        started: () => {
+          throw new Error('recorder broke');
+        },
+        finished: () => undefined,
+      };
+      const ds = createDownstream({ caller: 'registry', downstream: 'account', address, definition: account.AccountServiceService, mode, policy: fast, events, attempts: () => failing });
+      let settled: Promise<unknown> = Promise.resolve();
+      expect(() => (settled = ds.getOrganization({ orgId: 'org_1' }, ctxWith(1000))), mode).not.toThrow();
+      await expect(settled, mode).rejects.toMatchObject({ code: status.UNKNOWN, message: expect.stringContaining('recorder broke') });
+      expect(seen.filter((e) => e.startsWith('call:GetOrganization,2,')), mode).toHaveLength(1);
+      expect(received, mode).toHaveLength(0);
+      ds.close();
+    }
+  });
+
   it('retries an idempotent read on UNAVAILABLE and succeeds', async () => {
     let n = 0;
     behaviour = () => (++n < 3 ? { code: status.UNAVAILABLE } : {});

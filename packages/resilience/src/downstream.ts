@@ -107,13 +107,18 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
       s.events.call(ctx.trace, method, mapped.code, (performance.now() - started) / 1000);
       return mapped;
     };
-    if (!passThrough && left < s.options.minCallMs) {
-      const late = new ServiceError(status.DEADLINE_EXCEEDED, `${m.label}: not started, ${Math.max(0, Math.round(left))} ms left of the deadline`, {
-        downstream: s.spec.downstream,
-      });
-      return Promise.reject(failure(late));
+    let sent: Promise<Res>;
+    try {
+      if (!passThrough && left < s.options.minCallMs) {
+        throw new ServiceError(status.DEADLINE_EXCEEDED, `${m.label}: not started, ${Math.max(0, Math.round(left))} ms left of the deadline`, {
+          downstream: s.spec.downstream,
+        });
+      }
+      sent = s.policies ? viaPolicies(m, request, ctx, deadline, s, isIdempotent(level, request)) : once(m, request, ctx, deadline, s);
+    } catch (err) {
+      // Whatever fails before the call is on its way (e.g. writing its metadata) rejects like the call would.
+      return Promise.reject(failure(err));
     }
-    const sent = s.policies ? viaPolicies(m, request, ctx, deadline, s, isIdempotent(level, request)) : once(m, request, ctx, deadline, s);
     return sent.then(
       (response) => {
         s.events.call(ctx.trace, method, status.OK, (performance.now() - started) / 1000);

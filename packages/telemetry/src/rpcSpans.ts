@@ -155,10 +155,13 @@ const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
 
 /**
  * True when a tracer provider is registered (the SDK started). Asked on every
- * span, not once, so a provider registered later is used at once. Without
- * one the API's tracer only hands out non-recording spans that carry the
- * parent's trace context on: the span handles then skip it (see `untraced`).
- * A provider registered through another copy of the API counts as one.
+ * span, not once, so the handles follow a provider registered after this
+ * module loaded. Without one the API's tracer only hands out non-recording
+ * spans that carry the parent's trace context on: the span handles then skip
+ * it (see `untraced`). A provider registered through another copy of the API
+ * counts as one; this module's tracer reaches it only if it was registered
+ * before that tracer was first used (the preload registers before any
+ * service code runs).
  */
 export function tracingActive(): boolean {
   const provider = trace.getTracerProvider();
