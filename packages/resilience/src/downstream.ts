@@ -99,14 +99,6 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
     const deadline = passThrough ? ctx.deadline : callDeadline(ctx.deadline, s.options.marginMs);
     const left = remainingMs(deadline);
     if (left !== Infinity) s.events.budgetLeft(ctx.trace, method, Math.max(0, left) / 1000);
-    // The error the caller gets, its call recorded.
-    const failure = (err: unknown): ServiceError => {
-      if (err instanceof BulkheadRejectedError) s.events.bulkheadRejected(ctx.trace);
-      const mapped = mapError(err, s.spec.downstream, m.label);
-      if (mapped.code === status.DEADLINE_EXCEEDED) s.events.deadlineExceeded(ctx.trace, method);
-      s.events.call(ctx.trace, method, mapped.code, (performance.now() - started) / 1000);
-      return mapped;
-    };
     let sent: Promise<Res>;
     try {
       if (!passThrough && left < s.options.minCallMs) {
@@ -117,7 +109,7 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
       sent = s.policies ? viaPolicies(m, request, ctx, deadline, s, isIdempotent(level, request)) : once(m, request, ctx, deadline, s);
     } catch (err) {
       // Whatever fails before the call is on its way (e.g. writing its metadata) rejects like the call would.
-      return Promise.reject(failure(err));
+      return Promise.reject(failure(err, m, ctx, s, started));
     }
     return sent.then(
       (response) => {
@@ -125,10 +117,19 @@ function methodCaller<Req, Res>(def: MethodDef<Req, Res>, s: Shared): (request: 
         return response;
       },
       (err: unknown) => {
-        throw failure(err);
+        throw failure(err, m, ctx, s, started);
       },
     );
   };
+}
+
+/** The error the caller of a failed call gets, the call recorded (a function of its own: no closure per call). */
+function failure<Req, Res>(err: unknown, m: MethodTarget<Req, Res>, ctx: CallContext, s: Shared, started: number): ServiceError {
+  if (err instanceof BulkheadRejectedError) s.events.bulkheadRejected(ctx.trace);
+  const mapped = mapError(err, s.spec.downstream, m.label);
+  if (mapped.code === status.DEADLINE_EXCEEDED) s.events.deadlineExceeded(ctx.trace, m.method);
+  s.events.call(ctx.trace, m.method, mapped.code, (performance.now() - started) / 1000);
+  return mapped;
 }
 
 function isIdempotent(level: string, request: unknown): boolean {
