@@ -53,6 +53,13 @@ describe('npm run bench on a tiny configuration', () => {
     expect(markdown).toContain('| full stack, tracing 100 % |');
     expect(markdown).toContain('× bare');
     expect(markdown).toContain('#### RSS under load (MiB)');
+    // Each configuration's processes measured with no load before its paths: a figure per process, of an idle process (far below a core).
+    for (const session of result.sessions) {
+      expect(session.idleCpuMsPerSecond?.account, session.config).toBeGreaterThanOrEqual(0);
+      expect(session.idleCpuMsPerSecond?.account, session.config).toBeLessThan(500);
+    }
+    expect(result.idle?.map((i) => i.config)).toEqual(['bare', 'bare-control', 'tracing-100pct']);
+    expect(markdown).toContain('#### Background CPU with no load (ms of CPU per second)');
     // The control is bare again: its ratios are the run's noise, and the table says so.
     const control = result.summaries.find((s) => s.config === 'bare-control')!;
     expect(control.ratios?.throughput.median).toBeGreaterThan(0);

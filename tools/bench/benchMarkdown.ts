@@ -128,6 +128,24 @@ function rssTable(result: BenchResult): string[] {
   return [...lines, ''];
 }
 
+function idleTable(result: BenchResult): string[] {
+  const idle = result.idle ?? [];
+  const services = START_ORDER.filter((s) => idle.some((i) => i.byService[s] !== undefined));
+  if (services.length === 0) return [];
+  const rates = Object.entries(result.rates).map(([p, r]) => `${Math.round(1000 / r.rate)} µs at ${p}'s ${r.rate} req/s`);
+  return [
+    '#### Background CPU with no load (ms of CPU per second)',
+    '',
+    'What each process uses while no request comes, all threads, measured after start-up and seeding and before the first path of each configuration: timers and monitors that run whatever the load. ' +
+      `Under load it is paid per request too: 1 ms/s is ${rates.join(', ')}.`,
+    '',
+    `| configuration | ${services.join(' | ')} |`,
+    `| --- | ${services.map(() => '---:').join(' | ')} |`,
+    ...idle.map((i) => `| ${configNamed(i.config).label} | ${services.map((s) => spread(i.byService[s], (n) => n.toFixed(1))).join(' | ')} |`),
+    '',
+  ];
+}
+
 function generatorTable(result: BenchResult): string[] {
   const lines = [
     '#### The generator and the machine at saturation',
@@ -201,6 +219,7 @@ export function benchMarkdown(result: BenchResult): string {
     ...provenance(result),
     ...result.settings.paths.filter(() => !result.soak).flatMap((p) => pathTable(result, p)),
     ...(result.soak ? [] : rssTable(result)),
+    ...idleTable(result),
     ...targetsTable(result),
     ...(result.soak ? [] : generatorTable(result)),
     ...soakSection(result),

@@ -38,6 +38,13 @@ describe('bench options', () => {
     expect(() => parseBenchArgs(['--allocations', 'out/alloc', '--soak', '1m'])).toThrow(/not a soak/);
   });
 
+  it('measures background CPU for 3 s by default, half a second in a quick run, not at all with --idle 0', () => {
+    expect(parseBenchArgs([])).toMatchObject({ options: { idleMs: 3_000 } });
+    expect(parseBenchArgs(['--quick'])).toMatchObject({ options: { idleMs: 500 } });
+    expect(parseBenchArgs(['--idle', '0'])).toMatchObject({ options: { idleMs: 0 } });
+    expect(() => parseBenchArgs(['--idle', 'long'])).toThrow(/--idle: expected a duration/);
+  });
+
   it('rotates the configurations each round', () => {
     expect(roundOrder(['a', 'b', 'c'], 1)).toEqual(['a', 'b', 'c']);
     expect(roundOrder(['a', 'b', 'c'], 2)).toEqual(['b', 'c', 'a']);

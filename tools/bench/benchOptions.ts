@@ -28,6 +28,8 @@ export interface BenchOptions {
   /** Wait at most this long for the machine to be quiet, then measure anyway (and say so). */
   maxWaitMs: number;
   quick: boolean;
+  /** Before each configuration's first path, measure each process's CPU with no load for this long; 0 = not at all. */
+  idleMs: number;
   /** Write a V8 CPU profile of every benchmarked process under this directory (one folder per session); unset: none. */
   cpuProfDir?: string;
   /**
@@ -61,6 +63,9 @@ round), and writes <out>.json and <out>.md with medians, spread and ratios to ba
   --soak T                soak mode: one configuration (the first of --configs that is not
                           bare, default tracing-1pct) under open-loop load on every path for T
                           (e.g. 5m), RSS of each process followed over time
+  --idle T                before the paths of each configuration, measure the CPU every
+                          process uses with no load for T (background timers and monitors;
+                          default 3s, 0 = not at all)
   --quiet-cores C         wait while other work uses more than C cores (default 0.3)
   --max-wait T            wait at most T for quiet, then measure anyway (default 5m)
   --cpu-prof DIR          write a CPU profile of every benchmarked process under DIR
@@ -128,6 +133,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
         soak: { type: 'string' },
         'quiet-cores': { type: 'string' },
         'max-wait': { type: 'string' },
+        idle: { type: 'string' },
         'cpu-prof': { type: 'string' },
         allocations: { type: 'string' },
         help: { type: 'boolean' },
@@ -160,6 +166,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
       soakMs: parsed.soak ? parseDuration(parsed.soak, '--soak') : 0,
       soakConfig: asked ? (asked.find((c) => configNamed(c).kind !== 'bare') ?? 'bare') : 'tracing-1pct',
       quietCores: parsed['quiet-cores'] === undefined ? 0.3 : Number(parsed['quiet-cores']),
+      idleMs: parsed.idle ? parseDuration(parsed.idle, '--idle') : quick ? 500 : 3_000,
       maxWaitMs: parsed['max-wait'] ? parseDuration(parsed['max-wait'], '--max-wait') : quick ? 0 : 300_000,
       ...(parsed['cpu-prof'] ? { cpuProfDir: parsed['cpu-prof'] } : {}),
       ...(parsed.allocations ? { allocationsDir: parsed.allocations } : {}),

@@ -29,6 +29,20 @@ export interface Session {
   config: ConfigName;
   /** Span export requests and bytes the sink received from start to stop (the last batch is flushed at shutdown). */
   sink: { requests: number; bytes: number };
+  /**
+   * CPU each process used with no load (all threads), in ms per second, over
+   * a window after start-up and seeding and before the first path: the cost
+   * of timers and monitors that run whether requests come or not. Absent with
+   * `--idle 0` or where the kernel keeps no scheduler statistics.
+   */
+  idleCpuMsPerSecond?: Partial<Record<ServiceName, number>>;
+}
+
+/** One configuration's background CPU over rounds (see `Session.idleCpuMsPerSecond`). */
+export interface IdleSummary {
+  config: ConfigName;
+  /** ms of CPU per second, per process. */
+  byService: Partial<Record<ServiceName, Stat>>;
 }
 
 /** How quiet the machine was before a configuration started. */
@@ -178,6 +192,8 @@ export interface BenchResult {
   sessions: Session[];
   runs: PathRun[];
   summaries: ConfigSummary[];
+  /** Background CPU of each configuration's processes with no load (empty for a soak or with `--idle 0`). */
+  idle?: IdleSummary[];
   targets: TargetCheck[];
   soak?: SoakResult;
 }

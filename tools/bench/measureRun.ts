@@ -4,7 +4,7 @@ import type { BenchSystem } from './benchSystem';
 import type { LoadGenerator } from './loadGenerator';
 import type { LoadJob, LoadResult } from './loadJob';
 import type { OtlpSink } from './otlpSink';
-import { machineCpuMs, mainThreadSchedMs, processCpuMs, processRssBytes } from './procStats';
+import { machineCpuMs, mainThreadSchedMs, processCpuMs, processRssBytes, processThreadsRunningMs } from './procStats';
 
 /** What one run cost, besides what the generator reports. CPU in ms, RSS in bytes. */
 export interface RunCost {
@@ -79,4 +79,25 @@ export async function measureRun(system: BenchSystem, generator: LoadGenerator, 
       sink: { requests: sinkAfter.requests - sinkBefore.requests, bytes: sinkAfter.bytes - sinkBefore.bytes },
     },
   };
+}
+
+/**
+ * The CPU each process of `system` uses with no load, in ms per second of wall
+ * time (all threads, from the scheduler's statistics), over `windowMs` after
+ * `settleMs` (for what start-up and seeding left running). A process without
+ * scheduler statistics, or gone, has no figure.
+ */
+export async function measureIdle(system: BenchSystem, windowMs: number, settleMs = 1_000): Promise<Partial<Record<ServiceName, number>>> {
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  const procs = system.processes;
+  const before = procs.map((p) => processThreadsRunningMs(p.pid));
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  const wallMs = performance.now() - started;
+  const idle: Partial<Record<ServiceName, number>> = {};
+  procs.forEach((p, i) => {
+    const after = processThreadsRunningMs(p.pid);
+    if (before[i] !== undefined && after !== undefined) idle[p.service] = ((after - before[i]!) * 1000) / wallMs;
+  });
+  return idle;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mainThreadSchedMs, processCpuMs } from './procStats';
+import { mainThreadSchedMs, processCpuMs, processThreadsRunningMs } from './procStats';
 
 /** Where the busy loop's result goes, so the loop is not optimised away. */
 let sink = 0;
@@ -23,6 +23,7 @@ describe('procStats', () => {
   it("reads this process's CPU and its main thread's time on a core, both growing with the work done", () => {
     const cpu0 = processCpuMs(process.pid)!;
     const sched0 = mainThreadSchedMs(process.pid);
+    const threads0 = processThreadsRunningMs(process.pid)!;
     expect(sched0, 'the kernel keeps no scheduler statistics (/proc/<pid>/task/<pid>/schedstat)').toBeDefined();
     // CPU time, not wall time: a worker preempted by other tests still does the same work.
     const used = burn(150, 5_000);
@@ -31,6 +32,9 @@ describe('procStats', () => {
     // The busy loop ran on this (the main) thread: nearly all of the process's CPU is its time on a core.
     expect(sched1.runningMs - sched0!.runningMs).toBeGreaterThan(0.8 * 150);
     expect(sched1.waitingMs).toBeGreaterThanOrEqual(sched0!.waitingMs);
+    // Every thread's time on a core, the main thread's included, in ns rather than ticks.
+    expect(processThreadsRunningMs(process.pid)! - threads0).toBeGreaterThan(0.8 * 150);
+    expect(processThreadsRunningMs(2 ** 22 + 12345)).toBeUndefined();
     // /proc counts in clock ticks (10 ms).
     expect(processCpuMs(process.pid)! - cpu0).toBeGreaterThanOrEqual(150 - 20);
     expect(mainThreadSchedMs(2 ** 22 + 12345)).toBeUndefined();

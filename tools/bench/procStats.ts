@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc CPU times (`getconf CLK_TCK`; 100 on Linux unless told otherwise). */
 export const CLOCK_TICKS: number = (() => {
@@ -32,6 +32,28 @@ export function mainThreadSchedMs(pid: number): { runningMs: number; waitingMs: 
     const [running, waiting] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
     if (!Number.isFinite(running) || !Number.isFinite(waiting)) return undefined;
     return { runningMs: running! / 1e6, waitingMs: waiting! / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Time all of a process's threads have spent on a core, in ms, from the
+ * scheduler's statistics (nanoseconds, where /proc/<pid>/stat counts 10 ms
+ * ticks: precise enough for a few seconds of a nearly idle process);
+ * undefined once it is gone or where the kernel keeps none.
+ */
+export function processThreadsRunningMs(pid: number): number | undefined {
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ', 1)[0]);
+      } catch {
+        // A thread that ended since the directory was read.
+      }
+    }
+    return Number.isFinite(ns) && ns > 0 ? ns / 1e6 : undefined;
   } catch {
     return undefined;
   }

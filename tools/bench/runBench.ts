@@ -5,13 +5,13 @@ import type { BenchSystem } from './benchSystem';
 import { buildBundles } from './bundles';
 import type { ConfigName } from './configs';
 import { startLoadGenerator } from './loadGenerator';
-import { measureRun } from './measureRun';
+import { measureIdle, measureRun } from './measureRun';
 import { startOtlpSink } from './otlpSink';
 import { pathNamed, type DataIds, type PathName } from './paths';
 import { loadAverage } from './procStats';
 import { waitForQuiet } from './quiet';
 import { runSoak } from './soak';
-import { checkTargets, summarizeAll } from './summarize';
+import { checkTargets, summarizeAll, summarizeIdle } from './summarize';
 
 /** Most measurements of one path in one session when other work keeps disturbing them. */
 const MAX_ATTEMPTS = 3;
@@ -115,7 +115,9 @@ async function runConfig(env: BenchEnv, round: number, config: ConfigName, rates
   const sinkBefore = env.sink.counts();
   const { system, ids } = await startWithData(env, config, `${round}-${config}`);
   const runs: PathRun[] = [];
+  let idle: Session['idleCpuMsPerSecond'];
   try {
+    if (options.idleMs > 0) idle = await measureIdle(system, options.idleMs);
     for (const path of options.paths) {
       let run = await measurePath(env, system, round, config, path, ids, rates[path]!.rate);
       while (Math.max(foreignCoresOf(run.closed), foreignCoresOf(run.open)) > options.quietCores && run.attempts < MAX_ATTEMPTS && options.maxWaitMs > 0) {
@@ -138,7 +140,8 @@ async function runConfig(env: BenchEnv, round: number, config: ConfigName, rates
     await system.stop();
   }
   const sinkAfter = env.sink.counts();
-  return { runs, session: { round, config, sink: { requests: sinkAfter.requests - sinkBefore.requests, bytes: sinkAfter.bytes - sinkBefore.bytes } } };
+  const sink = { requests: sinkAfter.requests - sinkBefore.requests, bytes: sinkAfter.bytes - sinkBefore.bytes };
+  return { runs, session: { round, config, sink, ...(idle ? { idleCpuMsPerSecond: idle } : {}) } };
 }
 
 /** The configurations in round `round` (1-based): rotated each round, so none always runs first. */
@@ -182,6 +185,7 @@ function assemble(options: BenchOptions, command: string, c: Collected): BenchRe
     sessions: c.sessions,
     runs: c.runs,
     summaries,
+    idle: summarizeIdle(c.sessions, options.configs),
     targets: checkTargets(summaries, c.soak),
     ...(c.soak ? { soak: c.soak } : {}),
   };

@@ -3,7 +3,7 @@ import { benchMarkdown } from './benchMarkdown';
 import type { BenchResult, PathRun } from './benchResult';
 import type { ConfigName } from './configs';
 import { seriesOf } from './soak';
-import { checkTargets, stat, summarize } from './summarize';
+import { checkTargets, stat, summarize, summarizeIdle } from './summarize';
 
 function run(config: ConfigName, round: number, throughput: number, p50: number, serverCpuMs: number, openServerCpuMs = serverCpuMs): PathRun {
   const report = (latency: number) =>
@@ -111,6 +111,43 @@ describe('summaries', () => {
     const fixedRate = md.slice(md.indexOf('By process at the fixed rate'));
     expect(fixedRate).toContain('| bare grpc-js | 200 | 800 |');
     expect(fixedRate).toContain('| stack, resilience + metrics | 220 (1.10×) | 1200 (1.50×) |');
+  });
+
+  it('summarizes and renders each configuration\'s background CPU per process over rounds', () => {
+    const sessions = [
+      { round: 1, config: 'bare', sink: { requests: 0, bytes: 0 }, idleCpuMsPerSecond: { account: 2, registry: 3 } },
+      { round: 1, config: 'metrics', sink: { requests: 0, bytes: 0 }, idleCpuMsPerSecond: { account: 5, registry: 9 } },
+      { round: 2, config: 'bare', sink: { requests: 0, bytes: 0 }, idleCpuMsPerSecond: { account: 4, registry: 1 } },
+      // Measured with --idle 0, or where the kernel keeps no scheduler statistics.
+      { round: 2, config: 'metrics', sink: { requests: 0, bytes: 0 } },
+      { round: 1, config: 'tracing-1pct', sink: { requests: 0, bytes: 0 } },
+    ] as BenchResult['sessions'];
+    const idle = summarizeIdle(sessions, ['bare', 'metrics', 'tracing-1pct']);
+    expect(idle.map((i) => i.config)).toEqual(['bare', 'metrics']);
+    expect(idle[0]!.byService.account).toEqual({ median: 3, min: 2, max: 4, n: 2 });
+    expect(idle[1]!.byService.registry).toEqual({ median: 9, min: 9, max: 9, n: 1 });
+    const md = benchMarkdown({
+      startedAt: '2026-01-01T00:00:00Z',
+      machine: { cpus: 2, cpuModel: 'x', node: 'v20', os: 'Linux', memoryGiB: 1 },
+      loadAverageAtStart: [0, 0, 0],
+      loadAverageAtEnd: [0, 0, 0],
+      command: 'npm run bench',
+      settings: { rounds: 2, warmupMs: 0, durationMs: 1000, concurrency: 1, rateFraction: 0.25, configs: ['bare', 'metrics'], paths: [] },
+      rates: { 'three-hop': { rate: 250 } },
+      quiet: [],
+      sessions,
+      runs: [],
+      summaries: [],
+      idle,
+      targets: [],
+    } as unknown as BenchResult);
+    expect(md).toContain('#### Background CPU with no load (ms of CPU per second)');
+    expect(md).toContain("1 ms/s is 4 µs at three-hop's 250 req/s");
+    expect(md).toContain('| configuration | account | registry |');
+    expect(md).toContain('| bare grpc-js | 3.0 (2.0–4.0) | 2.0 (1.0–3.0) |');
+    expect(md).toContain('| stack, resilience + metrics | 5.0 | 9.0 |');
+    // Nothing measured: no table.
+    expect(benchMarkdown({ ...JSON.parse('{}'), machine: { cpus: 2, cpuModel: 'x', node: 'v20', os: 'Linux', memoryGiB: 1 }, startedAt: '2026-01-01T00:00:00Z', loadAverageAtStart: [0, 0, 0], loadAverageAtEnd: [0, 0, 0], settings: { rounds: 1, warmupMs: 0, durationMs: 1, concurrency: 1, rateFraction: 0.25, configs: [], paths: [] }, rates: {}, quiet: [], runs: [], summaries: [], targets: [] })).not.toContain('Background CPU');
   });
 
   it('checks the targets it measured and says which it did not', () => {

@@ -1,5 +1,5 @@
 import type { ServiceName } from '@govrnanza/topology';
-import type { ConfigSummary, PathRun, SoakResult, Stat, TargetCheck } from './benchResult';
+import type { ConfigSummary, IdleSummary, PathRun, Session, SoakResult, Stat, TargetCheck } from './benchResult';
 import type { ConfigName } from './configs';
 import type { PathName } from './paths';
 
@@ -91,6 +91,18 @@ export function summarize(runs: readonly PathRun[], config: ConfigName, path: Pa
 /** Every configuration on every path, in the order given. */
 export function summarizeAll(runs: readonly PathRun[], configs: readonly ConfigName[], paths: readonly PathName[]): ConfigSummary[] {
   return paths.flatMap((p) => configs.map((c) => summarize(runs, c, p)).filter((s): s is ConfigSummary => s !== undefined));
+}
+
+/** Each configuration's background CPU per process over rounds, in `configs` order (configurations without a figure left out). */
+export function summarizeIdle(sessions: readonly Session[], configs: readonly ConfigName[]): IdleSummary[] {
+  return configs.flatMap((config) => {
+    const measured = sessions.filter((s) => s.config === config).map((s) => s.idleCpuMsPerSecond ?? {});
+    const services = [...new Set(measured.flatMap((m) => Object.keys(m) as ServiceName[]))];
+    if (services.length === 0) return [];
+    const byService: IdleSummary['byService'] = {};
+    for (const svc of services) byService[svc] = stat(measured.map((m) => m[svc] ?? NaN));
+    return [{ config, byService }];
+  });
 }
 
 /**
