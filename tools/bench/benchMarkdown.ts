@@ -136,7 +136,8 @@ function idleTable(result: BenchResult): string[] {
   return [
     '#### Background CPU with no load (ms of CPU per second)',
     '',
-    'What each process uses while no request comes, all threads, measured after start-up and seeding and before the first path of each configuration: timers and monitors that run whatever the load. ' +
+    'What each process uses while no request comes, all threads: timers and monitors that run whatever the load. Measured after start-up and seeding, before the first path of each configuration, ' +
+      'as the median over 250 ms steps, so a one-off burst (such as the full collection V8 makes once a process falls idle) is not counted. ' +
       `Under load it is paid per request too: 1 ms/s is ${rates.join(', ')}.`,
     '',
     `| configuration | ${services.join(' | ')} |`,

@@ -4,6 +4,7 @@ import type { BenchSystem } from './benchSystem';
 import type { LoadGenerator } from './loadGenerator';
 import type { LoadJob, LoadResult } from './loadJob';
 import type { OtlpSink } from './otlpSink';
+import { stat } from './summarize';
 import { machineCpuMs, mainThreadSchedMs, processCpuMs, processRssBytes, processThreadsRunningMs } from './procStats';
 
 /** What one run cost, besides what the generator reports. CPU in ms, RSS in bytes. */
@@ -83,21 +84,33 @@ export async function measureRun(system: BenchSystem, generator: LoadGenerator, 
 
 /**
  * The CPU each process of `system` uses with no load, in ms per second of wall
- * time (all threads, from the scheduler's statistics), over `windowMs` after
- * `settleMs` (for what start-up and seeding left running). A process without
+ * time (all threads, from the scheduler's statistics): the median over steps
+ * of `stepMs` in a window of `windowMs`, after `settleMs` (for what start-up
+ * and seeding left running). The median is the steady rate of timers and
+ * monitors: a one-off burst in the window, such as the full collection V8
+ * makes once a process falls idle, is not counted. A process without
  * scheduler statistics, or gone, has no figure.
  */
-export async function measureIdle(system: BenchSystem, windowMs: number, settleMs = 1_000): Promise<Partial<Record<ServiceName, number>>> {
-  await new Promise((resolve) => setTimeout(resolve, settleMs));
+export async function measureIdle(system: BenchSystem, windowMs: number, settleMs = 1_000, stepMs = 250): Promise<Partial<Record<ServiceName, number>>> {
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  await sleep(settleMs);
   const procs = system.processes;
-  const before = procs.map((p) => processThreadsRunningMs(p.pid));
-  const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, windowMs));
-  const wallMs = performance.now() - started;
+  const rates: number[][] = procs.map(() => []);
+  let last = procs.map((p) => processThreadsRunningMs(p.pid));
+  let at = performance.now();
+  for (let elapsed = 0; elapsed < windowMs; elapsed += stepMs) {
+    await sleep(stepMs);
+    const now = performance.now();
+    const current = procs.map((p) => processThreadsRunningMs(p.pid));
+    procs.forEach((_, i) => {
+      if (last[i] !== undefined && current[i] !== undefined) rates[i]!.push(((current[i]! - last[i]!) * 1000) / (now - at));
+    });
+    last = current;
+    at = now;
+  }
   const idle: Partial<Record<ServiceName, number>> = {};
   procs.forEach((p, i) => {
-    const after = processThreadsRunningMs(p.pid);
-    if (before[i] !== undefined && after !== undefined) idle[p.service] = ((after - before[i]!) * 1000) / wallMs;
+    if (rates[i]!.length > 0) idle[p.service] = stat(rates[i]!).median;
   });
   return idle;
 }
