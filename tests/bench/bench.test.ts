@@ -18,7 +18,7 @@ describe('npm run bench on a tiny configuration', () => {
   it('measures bare, its A/A control and the traced stack on one hop and writes JSON and Markdown', () => {
     const out = path.join(dir, 'result');
     const allocations = path.join(dir, 'allocations');
-    const args = ['--paths', 'one-hop', '--configs', 'tracing-100pct,bare-control', '--rounds', '1', '--duration', '400ms', '--warmup', '100ms', '--allocations', allocations];
+    const args = ['--paths', 'one-hop', '--configs', 'tracing-100pct,bare-control', '--rounds', '1', '--duration', '400ms', '--warmup', '100ms', '--allocations', allocations, '--pin', 'account=0,generator=0'];
     const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tools/bench.ts', ...args, '--concurrency', '4', '--rates', 'one-hop=50', '--max-wait', '0', '--out', out], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -58,6 +58,9 @@ describe('npm run bench on a tiny configuration', () => {
       expect(session.idleCpuMsPerSecond?.account, session.config).toBeGreaterThanOrEqual(0);
       expect(session.idleCpuMsPerSecond?.account, session.config).toBeLessThan(500);
     }
+    // Pinned as asked, as /proc read back.
+    for (const session of result.sessions) expect(session.cores, session.config).toEqual({ account: '0', generator: '0' });
+    expect(markdown).toContain('Processes pinned to cores (all their threads): account 0, generator 0.');
     expect(result.idle?.map((i) => i.config)).toEqual(['bare', 'bare-control', 'tracing-100pct']);
     expect(markdown).toContain('#### Background CPU with no load (ms of CPU per second)');
     // The control is bare again: its ratios are the run's noise, and the table says so.

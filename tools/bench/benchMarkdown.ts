@@ -1,6 +1,7 @@
 import { START_ORDER, type ServiceName } from '@govrnanza/topology';
 import type { BenchResult, ConfigSummary, Stat } from './benchResult';
 import { configNamed } from './configs';
+import { IDLE_STEP_MS } from './measureRun';
 import { pathNamed } from './paths';
 import { stat } from './summarize';
 
@@ -137,7 +138,7 @@ function idleTable(result: BenchResult): string[] {
     '#### Background CPU with no load (ms of CPU per second)',
     '',
     'What each process uses while no request comes, all threads: timers and monitors that run whatever the load. Measured after start-up and seeding, before the first path of each configuration, ' +
-      'as the median over 250 ms steps, so a one-off burst (such as the full collection V8 makes once a process falls idle) is not counted. ' +
+      `as the median over ${IDLE_STEP_MS} ms steps, so a one-off burst (such as the full collection V8 makes once a process falls idle) is not counted. ` +
       `Under load it is paid per request too: 1 ms/s is ${rates.join(', ')}.`,
     '',
     `| configuration | ${services.join(' | ')} |`,
@@ -208,6 +209,9 @@ function provenance(result: BenchResult): string[] {
     result.soak
       ? `Soak run (see below).`
       : `${s.rounds} round(s), configurations interleaved and rotated each round; per path ${s.warmupMs / 1000} s warm-up, then ${s.durationMs / 1000} s closed loop at ${s.concurrency} workers and ${s.durationMs / 1000} s open loop (fixed arrivals, latency from the intended send time).`,
+    s.pin
+      ? `Processes pinned to cores (all their threads): ${Object.entries(s.pin).map(([name, cores]) => `${name} ${cores}`).join(', ')}.`
+      : 'Processes not pinned: the kernel placed them on the cores and moved them as it liked.',
     `Load average (1/5/15 min) at start ${la(result.loadAverageAtStart)}, at end ${la(result.loadAverageAtEnd)}; other work before each configuration: median ${foreign.median.toFixed(2)} cores (max ${foreign.max.toFixed(2)})${waited > 0 ? `; waited for quiet ${waited} time(s)` : ''}` +
       (result.runs.length > 0 ? `; during the closed-loop runs: median ${during.median.toFixed(2)} cores (max ${during.max.toFixed(2)})${remeasured > 0 ? `; ${remeasured} path(s) measured again because other work disturbed them` : ''}.` : '.'),
     '',

@@ -45,6 +45,12 @@ describe('bench options', () => {
     expect(() => parseBenchArgs(['--idle', 'long'])).toThrow(/--idle: expected a duration/);
   });
 
+  it('pins processes to cores only when asked', () => {
+    expect(parseBenchArgs(['--pin', 'registry=0,others=0'])).toMatchObject({ options: { pin: { registry: '0', account: '0', generator: '0' } } });
+    expect(parseBenchArgs([])).not.toHaveProperty('options.pin');
+    expect(() => parseBenchArgs(['--pin', 'registry=99'])).toThrow(/--pin: registry: core 99 does not exist/);
+  });
+
   it('rotates the configurations each round', () => {
     expect(roundOrder(['a', 'b', 'c'], 1)).toEqual(['a', 'b', 'c']);
     expect(roundOrder(['a', 'b', 'c'], 2)).toEqual(['b', 'c', 'a']);

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { parsePlacement, type CpuPlacement } from './cpuPlacement';
 import { CONFIG_NAMES, configNamed, type ConfigName } from './configs';
 import { PATH_NAMES, type PathName } from './paths';
 
@@ -30,6 +32,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Before each configuration's first path, measure each process's CPU with no load for this long; 0 = not at all. */
   idleMs: number;
+  /** Cores each process is restricted to (`--pin`); unset: the scheduler places them. */
+  pin?: CpuPlacement;
   /** Write a V8 CPU profile of every benchmarked process under this directory (one folder per session); unset: none. */
   cpuProfDir?: string;
   /**
@@ -68,6 +72,10 @@ round), and writes <out>.json and <out>.md with medians, spread and ratios to ba
                           default 3s, 0 = not at all)
   --quiet-cores C         wait while other work uses more than C cores (default 0.3)
   --max-wait T            wait at most T for quiet, then measure anyway (default 5m)
+  --pin name=cores,…      restrict processes to cores (all their threads, with taskset), e.g.
+                          registry=1,billing=1,others=0; names: services, generator, others
+                          (every process not named); cores: 0 or a range like 0-1. Without it
+                          the kernel places and moves the processes as it likes
   --cpu-prof DIR          write a CPU profile of every benchmarked process under DIR
                           (summarize with tools/bench/profileSummary.ts); profiling slows
                           every process, so figures of such a run are not comparable
@@ -112,6 +120,14 @@ function parseRates(text: string | undefined): Partial<Record<PathName, number>>
   return rates;
 }
 
+function placement(text: string): CpuPlacement {
+  try {
+    return parsePlacement(text, availableParallelism());
+  } catch (err) {
+    throw new BenchUsageError(`--pin: ${(err as Error).message}`);
+  }
+}
+
 /** Parses the command line; `help: true` when --help was asked. */
 export function parseBenchArgs(argv: string[]): { help: true } | { help: false; options: BenchOptions } {
   let parsed;
@@ -134,6 +150,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
         'quiet-cores': { type: 'string' },
         'max-wait': { type: 'string' },
         idle: { type: 'string' },
+        pin: { type: 'string' },
         'cpu-prof': { type: 'string' },
         allocations: { type: 'string' },
         help: { type: 'boolean' },
@@ -168,6 +185,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
       quietCores: parsed['quiet-cores'] === undefined ? 0.3 : Number(parsed['quiet-cores']),
       idleMs: parsed.idle ? parseDuration(parsed.idle, '--idle') : quick ? 500 : 3_000,
       maxWaitMs: parsed['max-wait'] ? parseDuration(parsed['max-wait'], '--max-wait') : quick ? 0 : 300_000,
+      ...(parsed.pin ? { pin: placement(parsed.pin) } : {}),
       ...(parsed['cpu-prof'] ? { cpuProfDir: parsed['cpu-prof'] } : {}),
       ...(parsed.allocations ? { allocationsDir: parsed.allocations } : {}),
     },

@@ -1,5 +1,6 @@
 import type { ServiceName } from '@govrnanza/topology';
 import type { ConfigName } from './configs';
+import type { CpuPlacement, Placed } from './cpuPlacement';
 import type { LoadSummary } from './loadJob';
 import type { RunCost } from './measureRun';
 import type { PathName } from './paths';
@@ -29,6 +30,8 @@ export interface Session {
   config: ConfigName;
   /** Span export requests and bytes the sink received from start to stop (the last batch is flushed at shutdown). */
   sink: { requests: number; bytes: number };
+  /** The cores each process (and the generator) was allowed to run on, read back from /proc after start. */
+  cores?: Partial<Record<Placed, string | undefined>>;
   /**
    * CPU each process used with no load (all threads), in ms per second, over
    * a window after start-up and seeding and before the first path: the cost
@@ -185,6 +188,8 @@ export interface BenchResult {
     rateFraction: number;
     paths: PathName[];
     configs: ConfigName[];
+    /** `--pin`: the cores each process was restricted to; absent: the kernel placed them. */
+    pin?: CpuPlacement;
   };
   /** The open-loop rate of each path, and the bare throughput it was derived from (absent when given). */
   rates: Partial<Record<PathName, { rate: number; bareThroughput?: number }>>;

@@ -53,6 +53,7 @@ export async function startWithData(env: BenchEnv, config: ConfigName, session: 
     bundles: env.bundles,
     otlpUrl: env.sink.url,
     bareData: data,
+    ...(env.options.pin ? { placement: env.options.pin } : {}),
     ...(profileDir ? { cpuProfDir: path.resolve(profileDir, session) } : {}),
     ...(allocationsDir && sampled ? { allocationsDir: path.resolve(allocationsDir, session) } : {}),
   });

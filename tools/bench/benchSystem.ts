@@ -9,6 +9,7 @@ import { grpcHealth, httpStatus } from '../launcher/health';
 import type { BenchData } from '../../bench/bare/benchData';
 import { ROOT, type Bundles } from './bundles';
 import type { BenchConfig } from './configs';
+import { pinProcess, type CpuPlacement } from './cpuPlacement';
 
 /** One benchmarked process. */
 export interface BenchProcess {
@@ -46,6 +47,8 @@ export interface StartOptions {
   /** The data set of bare processes. */
   bareData: BenchData;
   readyTimeoutMs?: number;
+  /** Cores each process is restricted to; unset or not named: anywhere. */
+  placement?: CpuPlacement;
   /** Write a V8 CPU profile of each process into this directory (at exit). */
   cpuProfDir?: string;
   /** Preload the allocation sampler into each process and sample into this directory (see `sampleAllocations`). */
@@ -92,6 +95,9 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: [opts.allocationsDir ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     children.push(child);
     waiters.set(child, []);
+    const cores = opts.placement?.[service];
+    // Before it serves; threads it starts later inherit the restriction.
+    if (cores !== undefined) pinProcess(child.pid!, cores);
     const proc: BenchProcess = { service, pid: child.pid!, port: port(service), lines: 0, recent: [] };
     processes.push(proc);
     let bareReady = false;

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { pinProcess } from './cpuPlacement';
 import type { FromWorker, LoadJob, LoadResult } from './loadJob';
 
 /** The load generator, in a process of its own. */
@@ -11,14 +12,23 @@ export interface LoadGenerator {
 /**
  * Forks the generator process (the bundled `loadWorker`), with no inherited
  * Node flags (no TypeScript hook) and a minimal environment. Several jobs may
- * run at once (the soak runs one per path).
+ * run at once (the soak runs one per path). `cores`: restrict it to these
+ * (a `taskset -c` list).
  */
-export function startLoadGenerator(workerBundle: string): LoadGenerator {
+export function startLoadGenerator(workerBundle: string, cores?: string): LoadGenerator {
   const child: ChildProcess = fork(workerBundle, [], {
     execArgv: [],
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  if (cores !== undefined) {
+    try {
+      pinProcess(child.pid!, cores);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
+  }
   const pending = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
   let next = 0;
   child.on('message', (message: FromWorker) => {

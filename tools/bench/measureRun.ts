@@ -82,6 +82,9 @@ export async function measureRun(system: BenchSystem, generator: LoadGenerator, 
   };
 }
 
+/** The steps of `measureIdle`, in ms. */
+export const IDLE_STEP_MS = 250;
+
 /**
  * The CPU each process of `system` uses with no load, in ms per second of wall
  * time (all threads, from the scheduler's statistics): the median over steps
@@ -91,7 +94,7 @@ export async function measureRun(system: BenchSystem, generator: LoadGenerator, 
  * makes once a process falls idle, is not counted. A process without
  * scheduler statistics, or gone, has no figure.
  */
-export async function measureIdle(system: BenchSystem, windowMs: number, settleMs = 1_000, stepMs = 250): Promise<Partial<Record<ServiceName, number>>> {
+export async function measureIdle(system: BenchSystem, windowMs: number, settleMs = 1_000, stepMs = IDLE_STEP_MS): Promise<Partial<Record<ServiceName, number>>> {
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
   await sleep(settleMs);
   const procs = system.processes;

@@ -3,6 +3,7 @@ import type { BenchResult, PathRun, QuietCheck, Session } from './benchResult';
 import { machineFacts, startWithData, TIMEOUT_MS, type BenchEnv } from './benchSession';
 import type { BenchSystem } from './benchSystem';
 import { buildBundles } from './bundles';
+import { allowedCores } from './cpuPlacement';
 import type { ConfigName } from './configs';
 import { startLoadGenerator } from './loadGenerator';
 import { measureIdle, measureRun } from './measureRun';
@@ -116,6 +117,8 @@ async function runConfig(env: BenchEnv, round: number, config: ConfigName, rates
   const { system, ids } = await startWithData(env, config, `${round}-${config}`);
   const runs: PathRun[] = [];
   let idle: Session['idleCpuMsPerSecond'];
+  const cores: Session['cores'] = { generator: allowedCores(env.generator.pid) };
+  for (const p of system.processes) cores[p.service] = allowedCores(p.pid);
   try {
     if (options.idleMs > 0) idle = await measureIdle(system, options.idleMs);
     for (const path of options.paths) {
@@ -141,7 +144,7 @@ async function runConfig(env: BenchEnv, round: number, config: ConfigName, rates
   }
   const sinkAfter = env.sink.counts();
   const sink = { requests: sinkAfter.requests - sinkBefore.requests, bytes: sinkAfter.bytes - sinkBefore.bytes };
-  return { runs, session: { round, config, sink, ...(idle ? { idleCpuMsPerSecond: idle } : {}) } };
+  return { runs, session: { round, config, sink, cores, ...(idle ? { idleCpuMsPerSecond: idle } : {}) } };
 }
 
 /** The configurations in round `round` (1-based): rotated each round, so none always runs first. */
@@ -179,6 +182,7 @@ function assemble(options: BenchOptions, command: string, c: Collected): BenchRe
       rateFraction: options.rateFraction,
       paths: options.paths,
       configs: options.configs,
+      ...(options.pin ? { pin: options.pin } : {}),
     },
     rates: c.rates,
     quiet: c.quiet,
@@ -205,7 +209,7 @@ export async function runBench(options: BenchOptions, command: string, log: (lin
   const keepBundles = options.cpuProfDir !== undefined || options.allocationsDir !== undefined;
   if (!keepBundles) process.once('exit', removeBundles);
   const sink = await startOtlpSink();
-  const generator = startLoadGenerator(bundles.loadWorker);
+  const generator = startLoadGenerator(bundles.loadWorker, options.pin?.generator);
   const env: BenchEnv = { options, bundles, sink, generator, log };
   try {
     collected.rates = await calibrate(env);
