@@ -80,4 +80,20 @@ describe('npm run bench on a tiny configuration', () => {
       expect(w.allocations.byPackage.has('packages/runtime')).toBe(w.session === '1-tracing-100pct');
     }
   }, 90_000);
+
+  it('stops with a clear error, and does not hang, when it cannot pin the generator', () => {
+    // No taskset on PATH (an empty directory): pinning fails after the span sink started, which must not keep the bench alive.
+    const noTools = mkdtempSync(path.join(tmpdir(), 'bench-no-taskset-'));
+    onTestFinished(() => rmSync(noTools, { recursive: true, force: true }));
+    const args = ['--paths', 'one-hop', '--configs', 'bare-control', '--rounds', '1', '--max-wait', '0', '--pin', 'generator=0', '--out', path.join(dir, 'unpinned')];
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tools/bench.ts', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: noTools },
+      timeout: 30_000,
+    });
+    expect(run.signal, 'the bench hung').toBeNull();
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(1);
+    expect(run.stderr).toMatch(/could not pin process \d+ to cores 0 \(taskset from util-linux\)/);
+  }, 40_000);
 });

@@ -209,7 +209,14 @@ export async function runBench(options: BenchOptions, command: string, log: (lin
   const keepBundles = options.cpuProfDir !== undefined || options.allocationsDir !== undefined;
   if (!keepBundles) process.once('exit', removeBundles);
   const sink = await startOtlpSink();
-  const generator = startLoadGenerator(bundles.loadWorker, options.pin?.generator);
+  let generator: ReturnType<typeof startLoadGenerator>;
+  try {
+    generator = startLoadGenerator(bundles.loadWorker, options.pin?.generator);
+  } catch (err) {
+    // e.g. the generator could not be pinned: nothing may keep the process alive.
+    await sink.close();
+    throw err;
+  }
   const env: BenchEnv = { options, bundles, sink, generator, log };
   try {
     collected.rates = await calibrate(env);
