@@ -28,10 +28,15 @@ export function processCpuMs(pid: number): number | undefined {
  * statistics; undefined once it is gone or where the kernel keeps none.
  */
 export function mainThreadSchedMs(pid: number): { runningMs: number; waitingMs: number } | undefined {
+  const t = threadSchedNs(pid, pid);
+  return t && { runningMs: t.running / 1e6, waitingMs: t.waiting / 1e6 };
+}
+
+/** One thread's time on a core and waiting in the run queue for one, in ns (`/proc/<pid>/task/<tid>/schedstat`); undefined when unreadable. */
+function threadSchedNs(pid: number, tid: number | string): { running: number; waiting: number } | undefined {
   try {
-    const [running, waiting] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
-    if (!Number.isFinite(running) || !Number.isFinite(waiting)) return undefined;
-    return { runningMs: running! / 1e6, waitingMs: waiting! / 1e6 };
+    const [running, waiting] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return Number.isFinite(running) && Number.isFinite(waiting) ? { running: running!, waiting: waiting! } : undefined;
   } catch {
     return undefined;
   }
@@ -44,19 +49,15 @@ export function mainThreadSchedMs(pid: number): { runningMs: number; waitingMs: 
  * undefined once it is gone or where the kernel keeps none.
  */
 export function processThreadsRunningMs(pid: number): number | undefined {
+  let tasks: string[];
   try {
-    let ns = 0;
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ', 1)[0]);
-      } catch {
-        // A thread that ended since the directory was read.
-      }
-    }
-    return Number.isFinite(ns) && ns > 0 ? ns / 1e6 : undefined;
+    tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
     return undefined;
   }
+  // A thread that ended since the directory was read counts nothing.
+  const ns = tasks.reduce((sum, tid) => sum + (threadSchedNs(pid, tid)?.running ?? 0), 0);
+  return ns > 0 ? ns / 1e6 : undefined;
 }
 
 /** Resident set size of a process, in bytes; undefined once it is gone. */
