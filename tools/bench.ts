@@ -8,6 +8,7 @@ import path from 'node:path';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs } from './bench/benchOptions';
 import { benchMarkdown } from './bench/benchMarkdown';
 import type { BenchResult } from './bench/benchResult';
+import { instructionsMarkdown, runInstructions } from './bench/instructionsRun';
 import { runBench } from './bench/runBench';
 import { checkTargets, summarizeAll } from './bench/summarize';
 
@@ -35,14 +36,23 @@ async function main(argv: string[]): Promise<number> {
   const { options } = parsed;
   const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
   mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+  if (options.instructions) {
+    const result = await runInstructions(options, command, (line) => console.log(line));
+    writeResult(options.out, result, instructionsMarkdown(result));
+    return 0;
+  }
   const partial = `${options.out}.partial.json`;
   const result = await runBench(options, command, (line) => console.log(line), (sofar) => writeFileSync(partial, `${JSON.stringify(sofar, null, 2)}\n`));
   rmSync(partial, { force: true });
-  const markdown = benchMarkdown(result);
-  writeFileSync(`${options.out}.json`, `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(`${options.out}.md`, `${markdown}\n`);
-  console.log(`\n${markdown}\nwrote ${options.out}.json and ${options.out}.md`);
+  writeResult(options.out, result, benchMarkdown(result));
   return 0;
+}
+
+/** `<out>.json` and `<out>.md`, and the Markdown on stdout. */
+function writeResult(out: string, result: unknown, markdown: string): void {
+  writeFileSync(`${out}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(`${out}.md`, `${markdown}\n`);
+  console.log(`\n${markdown}\nwrote ${out}.json and ${out}.md`);
 }
 
 // Exit through process.exit on Ctrl-C or SIGTERM, so the 'exit' hooks stop every process the bench started.

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readWindows } from '../../tools/bench/allocationSummary';
 import type { BenchResult } from '../../tools/bench/benchResult';
+import { instructionsPerRequest, type InstructionsResult } from '../../tools/bench/instructionsRun';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -80,6 +81,33 @@ describe('npm run bench on a tiny configuration', () => {
       expect(w.allocations.byPackage.has('packages/runtime')).toBe(w.session === '1-tracing-100pct');
     }
   }, 90_000);
+
+  it('counts instructions per request under callgrind, bare and stack, and writes JSON and Markdown', () => {
+    const out = path.join(dir, 'instructions');
+    const args = ['--instructions', '--quick', '--paths', 'one-hop', '--configs', 'resilience-off', '--out', out];
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tools/bench.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 150_000 });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const result = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as InstructionsResult;
+    expect(result.machine.valgrind).toMatch(/^valgrind-\d/);
+    expect(result.runs.map((r) => r.config).sort()).toEqual(['bare', 'resilience-off']);
+    for (const r of result.runs) {
+      expect(r.requests.completed, r.config).toBeGreaterThan(0);
+      expect(r.requests.failed, r.config).toBe(0);
+      expect(Object.keys(r.byService)).toEqual(['account']);
+      // Serving one gRPC call executes hundreds of thousands to a few million instructions: not zero, not a whole start-up.
+      const perRequest = instructionsPerRequest(r.byService.account!, r);
+      expect(perRequest, r.config).toBeGreaterThan(0.05);
+      expect(perRequest, r.config).toBeLessThan(50);
+    }
+    const stack = result.summaries.find((s) => s.config === 'resilience-off')!;
+    expect(stack.ratio?.median).toBeGreaterThan(0);
+    // The dumps stay for callgrind_annotate: the idle step and the loaded window of each process.
+    const dumps = readdirSync(path.join(`${out}.callgrind`, '1-resilience-off'));
+    expect(dumps.filter((f) => /^account\.\d+\.callgrind\.[12]$/.test(f))).toHaveLength(2);
+    const markdown = readFileSync(`${out}.md`, 'utf8');
+    expect(markdown).toContain('### Instructions per request (callgrind)');
+    expect(markdown).toMatch(/\| stack, resilience off, no telemetry \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/);
+  }, 160_000);
 
   it('stops with a clear error, and does not hang, when it cannot pin the generator', () => {
     // No taskset on PATH (an empty directory): pinning fails after the span sink started, which must not keep the bench alive.

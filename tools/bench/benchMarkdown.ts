@@ -10,7 +10,7 @@ const ms = (n: number): string => (n >= 10 ? n.toFixed(1) : n.toFixed(2));
 const ratio = (n: number): string => n.toFixed(2);
 
 /** `median (min–max)` when several rounds, else the value. */
-function spread(s: Stat | undefined, format: (n: number) => string): string {
+export function spread(s: Stat | undefined, format: (n: number) => string): string {
   if (!s || s.n === 0) return '–';
   return s.n > 1 ? `${format(s.median)} (${format(s.min)}–${format(s.max)})` : format(s.median);
 }

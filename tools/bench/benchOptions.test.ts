@@ -32,6 +32,16 @@ describe('bench options', () => {
     expect(() => parseBenchArgs(['--duration', 'soon'])).toThrow(BenchUsageError);
   });
 
+  it('counts instructions with defaults of its own, and alone', () => {
+    expect(parseBenchArgs(['--instructions'])).toMatchObject({ options: { instructions: true, rounds: 2, durationMs: 60_000, warmupMs: 60_000, idleMs: 5_000 } });
+    expect(parseBenchArgs(['--instructions', '--quick'])).toMatchObject({ options: { instructions: true, rounds: 1, durationMs: 2_000, idleMs: 1_000 } });
+    expect(parseBenchArgs(['--instructions', '--duration', '30s', '--idle', '2s'])).toMatchObject({ options: { durationMs: 30_000, idleMs: 2_000 } });
+    expect(parseBenchArgs([])).toMatchObject({ options: { instructions: false, idleMs: 3_000 } });
+    expect(() => parseBenchArgs(['--instructions', '--soak', '1m'])).toThrow(/cannot be combined with --soak/);
+    expect(() => parseBenchArgs(['--instructions', '--cpu-prof', 'p'])).toThrow(/cannot be combined with --cpu-prof/);
+    expect(() => parseBenchArgs(['--instructions', '--pin', 'account=0'])).toThrow(/cannot be combined with --pin/);
+  });
+
   it('samples allocations into a directory, but not during a soak', () => {
     expect(parseBenchArgs(['--allocations', 'out/alloc'])).toMatchObject({ options: { allocationsDir: 'out/alloc' } });
     expect(parseBenchArgs([])).not.toHaveProperty('options.allocationsDir');

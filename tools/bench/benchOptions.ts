@@ -42,6 +42,12 @@ export interface BenchOptions {
    * .heapprofile per process and path under this directory; unset: none.
    */
   allocationsDir?: string;
+  /**
+   * Instructions mode: every process under callgrind, each path measured as
+   * instructions per request (see instructionsRun.ts); `idleMs` is then the
+   * window with no load before the first path.
+   */
+  instructions: boolean;
 }
 
 export class BenchUsageError extends Error {}
@@ -84,6 +90,12 @@ round), and writes <out>.json and <out>.md with medians, spread and ratios to ba
                           and write one heap profile per process under DIR (bytes per request,
                           by package: tools/bench/allocationSummary.ts DIR); use a new DIR
                           for each run, the summary reads every session under it
+  --instructions          count instructions instead of measuring time: every process runs
+                          under valgrind's callgrind, measured with no load after start-up
+                          (--idle, default 5s), then on each path warmed up (--warmup, default
+                          60s) and measured one request at a time (--duration, default 60s); writes millions
+                          of instructions per request and process, × bare (default 2
+                          rounds; slow, but independent of other work on the machine)
   --render FILE.json      print the Markdown of a result written earlier (e.g. <out>.partial.json)
   --help`;
 
@@ -153,6 +165,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
         pin: { type: 'string' },
         'cpu-prof': { type: 'string' },
         allocations: { type: 'string' },
+        instructions: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }).values;
@@ -166,13 +179,23 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
   const rateFraction = positive(parsed['rate-fraction'], 0.25, '--rate-fraction', false);
   if (rateFraction >= 1) throw new BenchUsageError('--rate-fraction: must be below 1 (the open loop measures latency below saturation)');
   if (parsed.allocations && parsed.soak) throw new BenchUsageError('--allocations: samples the paths of a measured run, not a soak');
+  const instructions = parsed.instructions ?? false;
+  if (instructions) {
+    for (const other of ['soak', 'allocations', 'cpu-prof', 'pin'] as const) {
+      if (parsed[other] !== undefined) throw new BenchUsageError(`--instructions: cannot be combined with --${other}`);
+    }
+  }
+  // Instructions mode: JIT and caches settle over many requests, and one request at a time is slow under callgrind.
+  const defaults = instructions
+    ? { rounds: quick ? 1 : 2, durationMs: quick ? 2_000 : 60_000, warmupMs: quick ? 2_000 : 60_000, idleMs: quick ? 1_000 : 5_000 }
+    : { rounds: quick ? 1 : 3, durationMs: quick ? 500 : 10_000, warmupMs: quick ? 200 : 3_000, idleMs: quick ? 500 : 3_000 };
   return {
     help: false,
     options: {
       quick,
-      rounds: positive(parsed.rounds, quick ? 1 : 3, '--rounds'),
-      durationMs: parsed.duration ? parseDuration(parsed.duration, '--duration') : quick ? 500 : 10_000,
-      warmupMs: parsed.warmup ? parseDuration(parsed.warmup, '--warmup') : quick ? 200 : 3_000,
+      rounds: positive(parsed.rounds, defaults.rounds, '--rounds'),
+      durationMs: parsed.duration ? parseDuration(parsed.duration, '--duration') : defaults.durationMs,
+      warmupMs: parsed.warmup ? parseDuration(parsed.warmup, '--warmup') : defaults.warmupMs,
       paths: list(parsed.paths, PATH_NAMES, '--paths') ?? [...PATH_NAMES],
       // bare is the reference of every ratio: always measured.
       configs: configs.includes('bare') ? configs : ['bare', ...configs],
@@ -183,11 +206,12 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
       soakMs: parsed.soak ? parseDuration(parsed.soak, '--soak') : 0,
       soakConfig: asked ? (asked.find((c) => configNamed(c).kind !== 'bare') ?? 'bare') : 'tracing-1pct',
       quietCores: parsed['quiet-cores'] === undefined ? 0.3 : Number(parsed['quiet-cores']),
-      idleMs: parsed.idle ? parseDuration(parsed.idle, '--idle') : quick ? 500 : 3_000,
+      idleMs: parsed.idle ? parseDuration(parsed.idle, '--idle') : defaults.idleMs,
       maxWaitMs: parsed['max-wait'] ? parseDuration(parsed['max-wait'], '--max-wait') : quick ? 0 : 300_000,
       ...(parsed.pin ? { pin: placement(parsed.pin) } : {}),
       ...(parsed['cpu-prof'] ? { cpuProfDir: parsed['cpu-prof'] } : {}),
       ...(parsed.allocations ? { allocationsDir: parsed.allocations } : {}),
+      instructions,
     },
   };
 }

@@ -4,7 +4,7 @@ import { START_ORDER, type ServiceName } from '@govrnanza/topology';
 import { bareBenchData } from '../../bench/bare/benchData';
 import type { BenchOptions } from './benchOptions';
 import type { MachineFacts } from './benchResult';
-import { startBenchSystem, type BenchSystem } from './benchSystem';
+import { startBenchSystem, type BenchSystem, type StartOptions } from './benchSystem';
 import type { Bundles } from './bundles';
 import { configNamed, type ConfigName } from './configs';
 import type { LoadGenerator } from './loadGenerator';
@@ -44,7 +44,13 @@ export function servicesOf(paths: readonly PathName[]): ServiceName[] {
  * Starts one configuration with the data set in it; returns the system and the data's ids.
  * `sampled`: whether `--allocations` applies (not to calibration).
  */
-export async function startWithData(env: BenchEnv, config: ConfigName, session: string = config, sampled = true): Promise<{ system: BenchSystem; ids: DataIds }> {
+export async function startWithData(
+  env: BenchEnv,
+  config: ConfigName,
+  session: string = config,
+  sampled = true,
+  extra: Pick<StartOptions, 'callgrindDir' | 'readyTimeoutMs'> = {},
+): Promise<{ system: BenchSystem; ids: DataIds }> {
   const data = bareBenchData();
   const { cpuProfDir: profileDir, allocationsDir } = env.options;
   const system = await startBenchSystem({
@@ -56,6 +62,7 @@ export async function startWithData(env: BenchEnv, config: ConfigName, session: 
     ...(env.options.pin ? { placement: env.options.pin } : {}),
     ...(profileDir ? { cpuProfDir: path.resolve(profileDir, session) } : {}),
     ...(allocationsDir && sampled ? { allocationsDir: path.resolve(allocationsDir, session) } : {}),
+    ...extra,
   });
   try {
     return { system, ids: configNamed(config).kind === 'bare' ? bareIds(data) : await seedStack(system) };

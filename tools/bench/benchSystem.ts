@@ -53,6 +53,12 @@ export interface StartOptions {
   cpuProfDir?: string;
   /** Preload the allocation sampler into each process and sample into this directory (see `sampleAllocations`). */
   allocationsDir?: string;
+  /**
+   * Run each process under valgrind's callgrind, collecting nothing until told
+   * (`callgrind_control -i on <pid>`), its dumps written into this directory as
+   * `<service>.<pid>.callgrind[.N]` (see instructions.ts).
+   */
+  callgrindDir?: string;
 }
 
 /** The allocation sampler preloaded with `allocationsDir` (plain CommonJS, see the file). */
@@ -79,6 +85,7 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
   const children: ChildProcess[] = [];
   const processes: BenchProcess[] = [];
   const waiters = new Map<ChildProcess, ((line: string) => void)[]>();
+  if (opts.callgrindDir) mkdirSync(opts.callgrindDir, { recursive: true });
   const killAll = (): void => children.forEach((c) => c.kill('SIGKILL'));
   process.once('exit', killAll);
 
@@ -92,7 +99,8 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
       opts.config.kind === 'bare'
         ? [...diagnostics, '--enable-source-maps', opts.bundles.bare(service)]
         : [...diagnostics, '--enable-source-maps', '--require', opts.bundles.preload, opts.bundles.stack(service)];
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: [opts.allocationsDir ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const [command, argv] = opts.callgrindDir ? ['valgrind', [...callgrindArgs(opts.callgrindDir, service), process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(command, argv, { cwd: ROOT, env, stdio: [opts.allocationsDir ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     children.push(child);
     waiters.set(child, []);
     const cores = opts.placement?.[service];
@@ -136,6 +144,11 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
   // Every process counts its lines from here on: start-up logging is not per request.
   for (const p of processes) p.lines = 0;
   return system;
+}
+
+/** Valgrind's arguments for one process under callgrind, collecting nothing until switched on. */
+export function callgrindArgs(dir: string, service: ServiceName): string[] {
+  return ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${path.resolve(dir, `${service}.%p.callgrind`)}`, '--quiet'];
 }
 
 /** `BenchSystem.sampleAllocations` over the children's stdin and stdout (see allocationSampler.cjs). */
