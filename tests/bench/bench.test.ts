@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -98,15 +98,33 @@ describe('npm run bench on a tiny configuration', () => {
       const perRequest = instructionsPerRequest(r.byService.account!, r);
       expect(perRequest, r.config).toBeGreaterThan(0.05);
       expect(perRequest, r.config).toBeLessThan(50);
+      // The compiler and the collector are parts of what the process executed, each read from the dump's functions.
+      const { loaded, compiler, gc } = r.byService.account!;
+      expect(compiler + gc, r.config).toBeLessThan(loaded);
+      expect(compiler + gc, r.config).toBeGreaterThan(0);
     }
     const stack = result.summaries.find((s) => s.config === 'resilience-off')!;
     expect(stack.ratio?.median).toBeGreaterThan(0);
     // The dumps stay for callgrind_annotate: the idle step and the loaded window of each process.
     const dumps = readdirSync(path.join(`${out}.callgrind`, '1-resilience-off'));
     expect(dumps.filter((f) => /^account\.\d+\.callgrind\.[12]$/.test(f))).toHaveLength(2);
+    // The map that names compiled JavaScript is kept beside the dumps, none left in /tmp.
+    const perfMap = dumps.find((f) => /^account\.\d+\.perf\.map$/.test(f));
+    expect(perfMap).toBeDefined();
+    expect(existsSync(`/tmp/perf-${perfMap!.split('.')[1]}.map`)).toBe(false);
+    const summary = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tools/bench/instructionsSummary.ts', `${out}.json`, '--functions', '3'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(summary.status, summary.stderr).toBe(0);
+    expect(summary.stdout).toContain('### one gRPC hop: account GetOrganization: account, thousands of instructions per request');
+    // Compiled JavaScript is named: grpc-js runs on every call, in both configurations.
+    expect(summary.stdout).toMatch(/\| @grpc\/grpc-js \| [\d.]+ \| [\d.]+ \|/);
+    expect(summary.stdout).toContain('the 3 functions that grew most over bare');
     const markdown = readFileSync(`${out}.md`, 'utf8');
     expect(markdown).toContain('### Instructions per request (callgrind)');
     expect(markdown).toMatch(/\| stack, resilience off, no telemetry \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/);
+    // Its row again under the compiler, the collector and the rest.
+    expect(markdown).toContain('| configuration | optimizing compiler | garbage collection | the rest: account | the rest: all | × bare |');
+    expect(markdown).toMatch(/\| stack, resilience off, no telemetry \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|\n/);
+    expect(stack.rest.median).toBeGreaterThan(0);
   }, 160_000);
 
   it('stops with a clear error, and does not hang, when it cannot pin the generator', () => {

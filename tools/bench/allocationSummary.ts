@@ -90,7 +90,8 @@ export function readWindows(dir: string, skipped: string[] = []): Window[] {
 
 const kib = (bytes: number | undefined): string => (bytes === undefined ? '' : (bytes / 1024).toFixed(1));
 
-function table(header: string[], rows: string[][]): string[] {
+/** A Markdown table, the first column left-aligned and the others right-aligned. */
+export function table(header: string[], rows: string[][]): string[] {
   return [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { devNull } from 'node:os';
 import path from 'node:path';
 import { addressEnvVar, downstreamsOf, SERVICES, START_ORDER, type BackendName, type ServiceName } from '@govrnanza/topology';
@@ -94,6 +94,7 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
     const diagnostics = [
       ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=${service}.cpuprofile`] : []),
       ...(opts.allocationsDir ? ['--require', ALLOCATION_SAMPLER] : []),
+      ...(opts.callgrindDir ? CALLGRIND_NODE_FLAGS : []),
     ];
     const args =
       opts.config.kind === 'bare'
@@ -133,6 +134,7 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
     async stop() {
       await Promise.all(children.map(stopChild));
       process.removeListener('exit', killAll);
+      if (opts.callgrindDir) for (const p of processes) keepPerfMap(p, opts.callgrindDir);
     },
   };
   try {
@@ -144,6 +146,26 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
   // Every process counts its lines from here on: start-up logging is not per request.
   for (const p of processes) p.lines = 0;
   return system;
+}
+
+/**
+ * Node's flags under callgrind. A process there serves 20–50 times fewer
+ * requests per second, so what V8 does by the clock rather than by the work
+ * (the memory reducer's full collections when allocation is slow, which
+ * also throw away optimized code and bytecode that then has to be made
+ * again) would weigh 20–50 times more per request than it does without
+ * valgrind. `--perf-basic-prof` writes where V8 put each piece of compiled
+ * code (`/tmp/perf-<pid>.map`), which callgrind can only name by address;
+ * the map is kept beside the dumps (see `keepPerfMap`).
+ */
+export const CALLGRIND_NODE_FLAGS = ['--no-memory-reducer', '--no-flush-bytecode', '--perf-basic-prof'];
+
+/** Moves a stopped process's `/tmp/perf-<pid>.map` beside its dumps, as `<service>.<pid>.perf.map`. */
+function keepPerfMap(p: BenchProcess, dir: string): void {
+  const from = `/tmp/perf-${p.pid}.map`;
+  if (!existsSync(from)) return;
+  copyFileSync(from, path.join(dir, `${p.service}.${p.pid}.perf.map`));
+  rmSync(from, { force: true });
 }
 
 /** Valgrind's arguments for one process under callgrind, collecting nothing until switched on. */

@@ -2,20 +2,79 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { callgrindInstructions } from './instructions';
+import { callgrindParts, instructionPart } from './instructions';
 import { instructionsMarkdown, instructionsPerRequest, summarizeInstructions, type InstructionsResult, type InstructionsRun } from './instructionsRun';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'callgrind-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// A dump as callgrind 3.19 writes it: names compressed to `(id)` after their
+// first use, which can be in `cfn=`; after `calls=`, the call's inclusive cost.
+const DUMP = `# callgrind format
+version: 1
+creator: callgrind-3.19.0
+pid: 1
+cmd:  node
+part: 2
+
+positions: line
+events: Ir
+summary: 1390
+
+ob=(1) /usr/bin/node
+fl=(1) ???
+fn=(1) uv__io_poll
+0 100
+cfl=(1)
+cfn=(2) v8::internal::compiler::GraphReducer::ReduceTop()
+calls=3 0
+0 1000
++2 10
+
+fn=(2)
+0 700
+cfn=(3) void v8::internal::MarkingVisitorBase<v8::internal::ConcurrentMarkingVisitor, v8::internal::ConcurrentMarkingState>::ProcessStrongHeapObject()
+calls=1 0
+* 200
+fn=(3)
+-1 150
++1 50
+
+fn=(4) 0x000000000d130780
+0 400
+
+totals: 1410
+`;
+
 describe('callgrind dumps', () => {
-  it('reads the instruction total of a dump and refuses a file without one', () => {
-    const dump = path.join(dir, 'account.1.callgrind.1');
-    writeFileSync(dump, 'version: 1\ncreator: callgrind-3.19.0\npid: 1\ncmd: node\npart: 1\n\nevents: Ir\n\nfl=(1) x\nfn=(1) f\n0 10\n\nsummary: 123456789\n\n\ntotals: 123456789\n');
-    expect(callgrindInstructions(dump)).toBe(123_456_789);
+  it('splits a dump by function into the optimizing compiler, the garbage collector and the rest', () => {
+    const dump = path.join(dir, 'account.1.callgrind.2');
+    writeFileSync(dump, DUMP);
+    // The costs after calls= (1000, 200) are the callees' own, counted under them.
+    expect(callgrindParts(dump)).toEqual({ total: 1410, compiler: 700, gc: 200 });
+  });
+
+  it('refuses a file that is not a whole dump, and a dump whose functions do not add up', () => {
     const other = path.join(dir, 'not-a-dump');
     writeFileSync(other, 'hello\n');
-    expect(() => callgrindInstructions(other)).toThrow(/no instruction total/);
+    expect(() => callgrindParts(other)).toThrow(/no totals line/);
+    const short = path.join(dir, 'short');
+    writeFileSync(short, DUMP.replace('totals: 1410', 'totals: 1411'));
+    expect(() => callgrindParts(short)).toThrow(/add up to 1410, the dump's totals say 1411/);
+    const unnamed = path.join(dir, 'unnamed');
+    writeFileSync(unnamed, DUMP.replace('cfn=(2) v8::internal::compiler::GraphReducer::ReduceTop()', 'cfn=(2)'));
+    expect(() => callgrindParts(unnamed)).toThrow(/function \(2\) used before it is named/);
+  });
+
+  it('names the parts by V8 function names', () => {
+    expect(instructionPart('v8::internal::compiler::Scheduler::ScheduleLate()')).toBe('compiler');
+    expect(instructionPart('v8::internal::Sweeper::RawSweep(v8::internal::Page*)')).toBe('gc');
+    expect(instructionPart('v8::internal::Heap::Scavenge()')).toBe('gc');
+    expect(instructionPart('v8::internal::ScavengerCollector::CollectGarbage()')).toBe('gc');
+    expect(instructionPart('v8::internal::ConcurrentMarking::RunMajor(v8::JobDelegate*)')).toBe('gc');
+    expect(instructionPart('v8::internal::JSObject::MigrateToMap(v8::internal::Isolate*)')).toBe('rest');
+    expect(instructionPart('Builtins_LoadIC')).toBe('rest');
+    expect(instructionPart('node::http2::Http2Session::OnStreamRead(long, uv_buf_t const&)')).toBe('rest');
   });
 });
 
@@ -27,10 +86,10 @@ const run = (config: InstructionsRun['config'], round: number, registry: number,
   idleMs: 5_000,
   wallMs: 50_000,
   byService: {
-    account: { idlePerSecond: 0, loaded: 1e9 },
-    profile: { idlePerSecond: 0, loaded: 1e9 },
+    account: { idlePerSecond: 0, loaded: 1e9, compiler: 0, gc: 0, dump: '' },
+    profile: { idlePerSecond: 0, loaded: 1e9, compiler: 0, gc: 0, dump: '' },
     // The background rate over the 50 s of load is not the requests'.
-    registry: { idlePerSecond, loaded: registry * 1e9 + idlePerSecond * 50 },
+    registry: { idlePerSecond, loaded: registry * 1e9 + idlePerSecond * 50, compiler: 0.5e9, gc: 0.25e9 * round, dump: '' },
   },
 });
 
@@ -52,19 +111,33 @@ describe('instructions per request', () => {
     expect(metrics!.perRequest.registry!.median).toBeCloseTo(3, 9);
     // 40 M/s with no load in round 1, none in round 2.
     expect(metrics!.idlePerSecond).toMatchObject({ min: 0, max: 40 });
+    // Registry: 0.5 M per request in the compiler, 0.25 M (round 1) and 0.5 M (round 2) collecting.
+    expect(metrics!.compiler.median).toBeCloseTo(0.5, 9);
+    expect(metrics!.gc).toMatchObject({ min: 0.25, max: 0.5 });
+    // The rest: 5 − 0.5 − 0.25 and 5 − 0.5 − 0.5; bare's: 4 − 0.75 and 5 − 1.
+    expect(metrics!.rest).toMatchObject({ min: 4, max: 4.25 });
+    expect(metrics!.restRatio!.min).toBeCloseTo(1, 9);
+    expect(metrics!.restRatio!.max).toBeCloseTo(4.25 / 3.25, 9);
 
     const result: InstructionsResult = {
       startedAt: '',
       finishedAt: '',
       command: 'npm run bench -- --instructions',
       machine: { cpus: 2, cpuModel: 'cpu', node: 'v20', os: 'Linux', memoryGiB: 24, valgrind: 'valgrind-3.19.0' },
-      settings: { rounds: 2, warmupMs: 60_000, durationMs: 50_000, idleMs: 5_000, paths: ['three-hop'], configs: ['bare', 'metrics'] },
+      settings: { rounds: 2, warmupMs: 60_000, durationMs: 50_000, idleMs: 5_000, paths: ['three-hop'], configs: ['bare', 'metrics'], nodeFlags: ['--no-memory-reducer'] },
       runs,
       summaries: [bare!, metrics!],
       dumps: 'bench/results/latest.callgrind',
     };
     const markdown = instructionsMarkdown(result);
+    expect(markdown).toContain('Node ran with `--no-memory-reducer` under callgrind.');
     expect(markdown).toContain('| configuration | account | profile | registry | all processes | × bare | with no load (M instructions/s) |');
     expect(markdown).toContain('| stack, resilience + metrics | 1.000 (1.000–1.000) | 1.000 (1.000–1.000) | 3.000 (3.000–3.000) | 5.000 (5.000–5.000) | 1.13 (1.00–1.25) | 20.00 (0.00–40.00) |');
+    expect(metrics!.restPerRequest.registry).toMatchObject({ min: 2, max: 2.25 });
+    expect(metrics!.restPerRequest.account!.median).toBeCloseTo(1, 9);
+    expect(markdown).toContain('| configuration | optimizing compiler | garbage collection | the rest: account | the rest: profile | the rest: registry | the rest: all | × bare |');
+    expect(markdown).toContain(
+      '| stack, resilience + metrics | 0.500 (0.500–0.500) | 0.375 (0.250–0.500) | 1.000 (1.000–1.000) | 1.000 (1.000–1.000) | 2.125 (2.000–2.250) | 4.125 (4.000–4.250) | 1.15 (1.00–1.31) |',
+    );
   });
 });

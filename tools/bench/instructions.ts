@@ -31,9 +31,90 @@ export async function callgrindControl(pid: number, command: 'on' | 'off' | 'dum
   if (/error|failed|no active/i.test(`${stdout}${stderr}`)) throw new Error(`callgrind_control ${args.join(' ')}: ${`${stdout}${stderr}`.trim()}`);
 }
 
-/** The instructions counted in one callgrind dump (its `summary:` or `totals:` line). */
-export function callgrindInstructions(file: string): number {
-  const m = readFileSync(file, 'utf8').match(/^(?:summary|totals): (\d+)/m);
-  if (!m) throw new Error(`${file}: no instruction total (not a callgrind dump, or collection was off)`);
-  return Number(m[1]);
+/** What a process executed, by what executed it (self cost of every function in a dump). */
+export interface InstructionParts {
+  total: number;
+  /** V8's optimizing compiler (TurboFan: `v8::internal::compiler::…`). */
+  compiler: number;
+  /** V8's garbage collector: marking, scavenging, sweeping, evacuation, the heap's own bookkeeping. */
+  gc: number;
+}
+
+const COMPILER = /v8::internal::(?:compiler|maglev)::/;
+const GC =
+  /v8::internal::(?:Heap::|Heap[A-Z]\w*::|\w*(?:Marking|Marker|Scaveng|Sweep|Evacuat|Collector|Compactor|RememberedSet|SlotSet|GCTracer)\w*|\w*<v8::internal::\w*(?:Marking|Scaveng|Evacuat)\w*)|IterateObjectCache/;
+
+/** Which part a function of a dump belongs to, by its (demangled) name. */
+export function instructionPart(fn: string): 'compiler' | 'gc' | 'rest' {
+  if (COMPILER.test(fn)) return 'compiler';
+  if (GC.test(fn)) return 'gc';
+  return 'rest';
+}
+
+/**
+ * The instructions each function of a callgrind dump (one event, Ir)
+ * executed itself: every cost line adds to the function it is under, except
+ * the line after `calls=`, which is the inclusive cost of a call (already
+ * counted in the callee). Names are compressed as `(id) name` the first time
+ * (in `fn=` or `cfn=`) and `(id)` after; a function callgrind could not name
+ * (JIT-compiled code) is its address, `0x…`. The functions must add up to
+ * the dump's `totals:` line, which is checked (its `summary:` line can be a
+ * few thousand lower: callgrind's own dump request).
+ */
+export function callgrindSelfCost(file: string): { total: number; byFunction: Map<string, number> } {
+  const text = readFileSync(file, 'utf8');
+  const names = new Map<string, string>();
+  const byFunction = new Map<string, number>();
+  let current = '';
+  let own = 0;
+  let afterCalls = false;
+  // `fn=` and `cfn=` share the compressed names: either may name an id first.
+  const functionName = (spec: string): string => {
+    const m = /^\((\d+)\)(?: (.*))?$/.exec(spec);
+    if (!m) return spec;
+    if (m[2] !== undefined) names.set(m[1]!, m[2]);
+    const name = names.get(m[1]!);
+    if (name === undefined) throw new Error(`${file}: function (${m[1]}) used before it is named`);
+    return name;
+  };
+  const flush = (): void => {
+    if (own !== 0) byFunction.set(current, (byFunction.get(current) ?? 0) + own);
+    own = 0;
+  };
+  for (const line of text.split('\n')) {
+    const first = line.charCodeAt(0);
+    // Cost lines start with a position: a digit, '+', '-' or '*'.
+    if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 42) {
+      if (afterCalls) {
+        afterCalls = false;
+        continue;
+      }
+      const cost = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (Number.isFinite(cost)) own += cost;
+      continue;
+    }
+    if (line.startsWith('fn=')) {
+      flush();
+      current = functionName(line.slice(3));
+    } else if (line.startsWith('cfn=')) {
+      functionName(line.slice(4));
+    } else if (line.startsWith('calls=')) {
+      afterCalls = true;
+    }
+  }
+  flush();
+  const totals = /^totals: (\d+)/m.exec(text);
+  if (!totals) throw new Error(`${file}: no totals line (not a callgrind dump, or cut short)`);
+  let total = 0;
+  for (const n of byFunction.values()) total += n;
+  if (total !== Number(totals[1])) throw new Error(`${file}: the functions' instructions add up to ${total}, the dump's totals say ${totals[1]}`);
+  return { total, byFunction };
+}
+
+/** A dump split into the optimizing compiler, the garbage collector and the rest (see `instructionPart`). */
+export function callgrindParts(file: string): InstructionParts {
+  const { total, byFunction } = callgrindSelfCost(file);
+  const parts = { compiler: 0, gc: 0, rest: 0 };
+  for (const [fn, n] of byFunction) parts[instructionPart(fn)] += n;
+  return { total, compiler: parts.compiler, gc: parts.gc };
 }

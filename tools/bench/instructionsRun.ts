@@ -1,16 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import path from 'node:path';
+import path, { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServiceName } from '@govrnanza/topology';
 import type { BenchOptions } from './benchOptions';
 import type { MachineFacts, Stat } from './benchResult';
 import { machineFacts, startWithData, TIMEOUT_MS, type BenchEnv } from './benchSession';
-import type { BenchSystem } from './benchSystem';
+import { CALLGRIND_NODE_FLAGS, type BenchSystem } from './benchSystem';
 import { spread } from './benchMarkdown';
 import { buildBundles } from './bundles';
 import { configNamed, type ConfigName } from './configs';
-import { callgrindControl, callgrindInstructions } from './instructions';
+import { callgrindControl, callgrindParts } from './instructions';
 import { startLoadGenerator } from './loadGenerator';
 import { startOtlpSink } from './otlpSink';
 import { pathNamed, type DataIds, type PathName } from './paths';
@@ -23,6 +23,11 @@ export interface ProcessInstructions {
   idlePerSecond: number;
   /** While the generator ran, over `InstructionsRun.wallMs`. */
   loaded: number;
+  /** Of `loaded`: V8's optimizing compiler, and its garbage collector. */
+  compiler: number;
+  gc: number;
+  /** The loaded window's dump, relative to `InstructionsResult.dumps` (instructionsSummary.ts reads it). */
+  dump: string;
 }
 
 /** One path measured under callgrind in one configuration in one round. */
@@ -49,6 +54,18 @@ export interface InstructionsSummary {
   ratio?: Stat;
   /** With no load, per second, all the path's processes together. */
   idlePerSecond: Stat;
+  /**
+   * All the path's processes together, per request: V8's optimizing
+   * compiler, its garbage collector, and the rest (`total` without them: the
+   * code that serves the request, V8's runtime and Node's included).
+   */
+  compiler: Stat;
+  gc: Stat;
+  rest: Stat;
+  /** `rest` of each process. */
+  restPerRequest: Partial<Record<ServiceName, Stat>>;
+  /** `rest` ÷ bare's `rest` of the same round. */
+  restRatio?: Stat;
 }
 
 export interface InstructionsResult {
@@ -56,7 +73,8 @@ export interface InstructionsResult {
   finishedAt: string;
   command: string;
   machine: MachineFacts & { valgrind: string };
-  settings: { rounds: number; warmupMs: number; durationMs: number; idleMs: number; paths: PathName[]; configs: ConfigName[] };
+  /** `nodeFlags`: what every process ran with under callgrind besides its usual flags. */
+  settings: { rounds: number; warmupMs: number; durationMs: number; idleMs: number; paths: PathName[]; configs: ConfigName[]; nodeFlags: string[] };
   runs: InstructionsRun[];
   summaries: InstructionsSummary[];
   /** Where the callgrind dumps are kept (one folder per session, `callgrind_annotate` reads them). */
@@ -81,26 +99,52 @@ export function instructionsPerRequest(p: ProcessInstructions, run: Pick<Instruc
   return (p.loaded - (p.idlePerSecond * run.wallMs) / 1000) / run.requests.completed / 1e6;
 }
 
+/** A process's instructions in the compiler and the collector, per request (millions; neither is in the idle rate's median). */
+function partPerRequest(p: ProcessInstructions, run: Pick<InstructionsRun, 'requests'>, part: 'compiler' | 'gc'): number {
+  return run.requests.completed === 0 ? NaN : p[part] / run.requests.completed / 1e6;
+}
+
+/** `instructionsPerRequest` without the compiler and the collector. */
+function restPerRequest(p: ProcessInstructions, run: Pick<InstructionsRun, 'wallMs' | 'requests'>): number {
+  return instructionsPerRequest(p, run) - partPerRequest(p, run, 'compiler') - partPerRequest(p, run, 'gc');
+}
+
 export function summarizeInstructions(runs: readonly InstructionsRun[], configs: readonly ConfigName[], paths: readonly PathName[]): InstructionsSummary[] {
-  const totalOf = (run: InstructionsRun): number => pathNamed(run.path).services.reduce((sum, s) => sum + instructionsPerRequest(run.byService[s]!, run), 0);
+  const sumOf = (run: InstructionsRun, each: (p: ProcessInstructions) => number): number => pathNamed(run.path).services.reduce((sum, s) => sum + each(run.byService[s]!), 0);
+  const totalOf = (run: InstructionsRun): number => sumOf(run, (p) => instructionsPerRequest(p, run));
+  const compilerOf = (run: InstructionsRun): number => sumOf(run, (p) => partPerRequest(p, run, 'compiler'));
+  const gcOf = (run: InstructionsRun): number => sumOf(run, (p) => partPerRequest(p, run, 'gc'));
+  const restOf = (run: InstructionsRun): number => sumOf(run, (p) => restPerRequest(p, run));
   const out: InstructionsSummary[] = [];
   for (const path of paths) {
     for (const config of configs) {
       const mine = runs.filter((r) => r.config === config && r.path === path);
       if (mine.length === 0) continue;
       const perRequest: InstructionsSummary['perRequest'] = {};
-      for (const s of pathNamed(path).services) perRequest[s] = stat(mine.map((r) => instructionsPerRequest(r.byService[s]!, r)));
-      const ratios = mine.flatMap((r) => {
-        const bare = runs.find((b) => b.config === 'bare' && b.path === path && b.round === r.round);
-        return bare ? [totalOf(r) / totalOf(bare)] : [];
-      });
+      const restByProcess: InstructionsSummary['restPerRequest'] = {};
+      for (const s of pathNamed(path).services) {
+        perRequest[s] = stat(mine.map((r) => instructionsPerRequest(r.byService[s]!, r)));
+        restByProcess[s] = stat(mine.map((r) => restPerRequest(r.byService[s]!, r)));
+      }
+      const toBare = (of: (run: InstructionsRun) => number): number[] =>
+        mine.flatMap((r) => {
+          const bare = runs.find((b) => b.config === 'bare' && b.path === path && b.round === r.round);
+          return bare ? [of(r) / of(bare)] : [];
+        });
+      const ratios = toBare(totalOf);
+      const restRatios = toBare(restOf);
       out.push({
         config,
         path,
         perRequest,
         total: stat(mine.map(totalOf)),
         ...(ratios.length > 0 ? { ratio: stat(ratios) } : {}),
-        idlePerSecond: stat(mine.map((r) => pathNamed(path).services.reduce((sum, s) => sum + r.byService[s]!.idlePerSecond, 0) / 1e6)),
+        idlePerSecond: stat(mine.map((r) => sumOf(r, (p) => p.idlePerSecond) / 1e6)),
+        compiler: stat(mine.map(compilerOf)),
+        gc: stat(mine.map(gcOf)),
+        rest: stat(mine.map(restOf)),
+        restPerRequest: restByProcess,
+        ...(restRatios.length > 0 ? { restRatio: stat(restRatios) } : {}),
       });
     }
   }
@@ -121,7 +165,7 @@ export function instructionsMarkdown(result: InstructionsResult): string {
       `${settings.idleMs / 1000} s with no load after start-up, then each path warmed up for ${settings.warmupMs / 1000} s and measured for ` +
       `${settings.durationMs / 1000} s, one request at a time. Millions of user-space instructions per request ` +
       '(all threads: JIT, garbage collection and the event loop; not the kernel), with what the process executes with no load ' +
-      'in as long a time taken out; median (min–max) over rounds.',
+      `in as long a time taken out; median (min–max) over rounds. Node ran with ${settings.nodeFlags.map((f) => `\`${f}\``).join(' ')} under callgrind.`,
   ];
   for (const path of settings.paths) {
     const services = pathNamed(path).services;
@@ -134,6 +178,20 @@ export function instructionsMarkdown(result: InstructionsResult): string {
     );
     for (const s of result.summaries.filter((x) => x.path === path)) {
       lines.push(`| ${configNamed(s.config).label} | ${services.map((svc) => spread(s.perRequest[svc], fixed(3))).join(' | ')} | ${spread(s.total, fixed(3))} | ${spread(s.ratio, fixed(2))} | ${spread(s.idlePerSecond, fixed(2))} |`);
+    }
+    lines.push(
+      '',
+      'The same per request, by what executed the instructions: V8\'s optimizing compiler and garbage collector (all processes), and the rest ' +
+        '(the code that serves the request, with V8\'s runtime and Node\'s) of each process. The compiler\'s share depends on how far V8 has ' +
+        'optimized the code when the window starts, which under callgrind (20–50 times slower) takes far longer than without it: compare the rest.',
+      '',
+      `| configuration | optimizing compiler | garbage collection | ${services.map((svc) => `the rest: ${svc}`).join(' | ')} | the rest: all | × bare |`,
+      `| --- | ---: | ---: | ${services.map(() => '---:').join(' | ')} | ---: | ---: |`,
+    );
+    for (const s of result.summaries.filter((x) => x.path === path)) {
+      lines.push(
+        `| ${configNamed(s.config).label} | ${spread(s.compiler, fixed(3))} | ${spread(s.gc, fixed(3))} | ${services.map((svc) => spread(s.restPerRequest[svc], fixed(3))).join(' | ')} | ${spread(s.rest, fixed(3))} | ${spread(s.restRatio, fixed(2))} |`,
+      );
     }
   }
   lines.push('', `Dumps: \`${result.dumps}\` (\`callgrind_annotate <dump>\` shows where the instructions went).`);
@@ -185,7 +243,7 @@ async function idleRates(system: BenchSystem, dir: string, nextDump: (pid: numbe
   await all('off');
   const perSecond: Partial<Record<ServiceName, number>> = {};
   for (const p of system.processes) {
-    const rates = stepsMs.map((ms) => (callgrindInstructions(dumpFile(dir, p.service, p.pid, nextDump(p.pid))) * 1000) / ms);
+    const rates = stepsMs.map((ms) => (callgrindParts(dumpFile(dir, p.service, p.pid, nextDump(p.pid))).total * 1000) / ms);
     perSecond[p.service] = rates.length > 0 ? stat(rates).median : 0;
   }
   return { ms: stepsMs.reduce((a, b) => a + b, 0), perSecond };
@@ -213,8 +271,15 @@ async function measurePath(
   await session.all('off');
   const byService: InstructionsRun['byService'] = {};
   for (const p of system.processes) {
-    const instructions = callgrindInstructions(dumpFile(session.dir, p.service, p.pid, session.nextDump(p.pid)));
-    byService[p.service] = { idlePerSecond: session.idle.perSecond[p.service] ?? 0, loaded: instructions };
+    const file = dumpFile(session.dir, p.service, p.pid, session.nextDump(p.pid));
+    const parts = callgrindParts(file);
+    byService[p.service] = {
+      idlePerSecond: session.idle.perSecond[p.service] ?? 0,
+      loaded: parts.total,
+      compiler: parts.compiler,
+      gc: parts.gc,
+      dump: `${basename(session.dir)}/${basename(file)}`,
+    };
   }
   const { completed, failed } = loaded.report.requests;
   return { round, config, path, requests: { completed, failed }, idleMs: session.idle.ms, wallMs, byService };
@@ -288,6 +353,7 @@ export async function runInstructions(options: BenchOptions, command: string, lo
       idleMs: options.idleMs,
       paths: options.paths,
       configs: options.configs,
+      nodeFlags: CALLGRIND_NODE_FLAGS,
     },
     runs,
     summaries: summarizeInstructions(runs, options.configs, options.paths),

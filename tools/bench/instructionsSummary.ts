@@ -1,0 +1,173 @@
+/**
+ * Where the instructions counted by `npm run bench -- --instructions` went:
+ * for each path and process, thousands of instructions per request by origin
+ * (a package, Node's JavaScript, this repository's bundled code, V8's
+ * builtins, runtime, compiler and collector, nghttp2, libuv, the C library),
+ * every configuration side by side (median over rounds).
+ *
+ *   node --require tsx/cjs tools/bench/instructionsSummary.ts <out>.json [--origins 12] [--functions 15]
+ *
+ * Callgrind names compiled JavaScript only by its address; the process's
+ * `--perf-basic-prof` map, kept beside the dumps, names it (the function,
+ * its file and line, and its tier: `*` optimized, `^` baseline, `~`
+ * interpreted). `--functions N` lists, for each configuration, the N
+ * functions whose instructions per request grew most over bare's.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { table } from './allocationSummary';
+import { pathNamed } from './paths';
+import { configNamed } from './configs';
+import { callgrindSelfCost, instructionPart } from './instructions';
+import type { InstructionsResult, InstructionsRun } from './instructionsRun';
+import { originOf } from './profileSummary';
+import { stat } from './summarize';
+
+/** Where V8 put each piece of code: `/tmp/perf-<pid>.map` as `--perf-basic-prof` writes it, sorted by address. */
+export interface PerfMap {
+  starts: number[];
+  entries: { start: number; size: number; name: string }[];
+}
+
+export function readPerfMap(text: string): PerfMap {
+  const entries: PerfMap['entries'] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]+) ([0-9a-f]+) (.+)$/.exec(line);
+    if (m) entries.push({ start: parseInt(m[1]!, 16), size: parseInt(m[2]!, 16), name: m[3]! });
+  }
+  entries.sort((a, b) => a.start - b.start);
+  return { starts: entries.map((e) => e.start), entries };
+}
+
+/** The name of a dump's function: an address callgrind could not name is looked up in the map. */
+export function resolveFunction(fn: string, map: PerfMap | undefined): string {
+  const m = /^0x([0-9a-f]+)$/.exec(fn);
+  if (!m || !map) return fn;
+  const address = parseInt(m[1]!, 16);
+  let lo = 0;
+  let hi = map.starts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (map.starts[mid]! <= address) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const e = found >= 0 ? map.entries[found] : undefined;
+  return e && address < e.start + e.size ? e.name : fn;
+}
+
+/**
+ * The origin of a (resolved) function: JavaScript by its file (a package,
+ * Node, the bundle of this repository's code), native code by its library
+ * or, for V8, by what it does.
+ */
+export function instructionOrigin(fn: string): string {
+  const js = /^JS:[*^~]?(.*?) ((?:node:|\/)\S*?):(\d+):(\d+)$/.exec(fn);
+  if (js) {
+    const [, functionName, url, line, column] = js;
+    const { pkg } = originOf({ functionName: functionName!, url: url!, lineNumber: Number(line) - 1, columnNumber: Number(column) - 1 });
+    // The bundles (and their source maps) are gone after the run: this repository's code, bundled.
+    if (pkg === 'other' && /\/bundles-\d+\/[^/]+\.js$/.test(url!)) return 'bundled code of this repository';
+    return pkg === 'node' ? "Node's JavaScript" : pkg;
+  }
+  if (fn.startsWith('JS:')) return 'JavaScript (no file)';
+  if (fn.startsWith('RegExp:')) return 'regular expressions (compiled)';
+  if (fn.startsWith('Builtin:') || fn.startsWith('BytecodeHandler:') || /^Builtins_/.test(fn)) return 'V8 builtins (property access, calls, interpreter)';
+  if (/^0x[0-9a-f]+$/.test(fn)) return 'compiled code (not in the map)';
+  const part = instructionPart(fn);
+  if (part === 'compiler') return 'V8 optimizing compiler';
+  if (part === 'gc') return 'V8 garbage collector';
+  if (/nghttp2/.test(fn)) return 'nghttp2';
+  if (/^uv_/.test(fn)) return 'libuv';
+  if (/\bnode::/.test(fn)) return "Node's C++";
+  if (/\bv8::/.test(fn)) return 'V8 runtime';
+  if (/libc\.so|^(malloc|free|_int_malloc|_int_free|malloc_consolidate|__mem\w+|mem\w+|str\w+)\b/.test(fn)) return 'C library';
+  return 'other native code';
+}
+
+/** Thousands of instructions per request of one dump, by origin and by (resolved) function. */
+export function dumpPerRequest(dumpFile: string, map: PerfMap | undefined, requests: number): { byOrigin: Map<string, number>; byFunction: Map<string, number> } {
+  const { byFunction: raw } = callgrindSelfCost(dumpFile);
+  const byOrigin = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  for (const [fn, n] of raw) {
+    const name = resolveFunction(fn, map);
+    const k = n / requests / 1e3;
+    byOrigin.set(instructionOrigin(name), (byOrigin.get(instructionOrigin(name)) ?? 0) + k);
+    byFunction.set(name, (byFunction.get(name) ?? 0) + k);
+  }
+  return { byOrigin, byFunction };
+}
+
+/** The perf map kept beside a dump (`<service>.<pid>.perf.map`), if there is one. */
+function perfMapOf(dumpFile: string): PerfMap | undefined {
+  const m = /^(.*\/[a-z]+\.\d+)\.callgrind\.\d+$/.exec(dumpFile);
+  const file = m ? `${m[1]}.perf.map` : '';
+  return file && existsSync(file) ? readPerfMap(readFileSync(file, 'utf8')) : undefined;
+}
+
+const k1 = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '' : n.toFixed(1));
+
+/** Markdown: per path and process, K instructions per request by origin, configurations side by side. */
+export function instructionsTables(result: InstructionsResult, dumps: string, origins = 12, functions = 0): string {
+  const out: string[] = [];
+  const medianOf = (values: number[]): number => (values.length > 0 ? stat(values).median : NaN);
+  for (const p of result.settings.paths) {
+    const configs = result.settings.configs.filter((c) => result.runs.some((r) => r.path === p && r.config === c));
+    for (const service of pathNamed(p).services) {
+      const per = new Map<string, ReturnType<typeof dumpPerRequest>[]>();
+      for (const c of configs) {
+        per.set(
+          c,
+          result.runs
+            .filter((r: InstructionsRun) => r.path === p && r.config === c && r.requests.completed > 0)
+            .map((r) => {
+              const file = path.join(dumps, r.byService[service]!.dump);
+              return dumpPerRequest(file, perfMapOf(file), r.requests.completed);
+            }),
+        );
+      }
+      const median = (c: string, key: string, by: 'byOrigin' | 'byFunction'): number => medianOf(per.get(c)!.map((d) => d[by].get(key) ?? 0));
+      const allOrigins = new Set(configs.flatMap((c) => per.get(c)!.flatMap((d) => [...d.byOrigin.keys()])));
+      const top = [...allOrigins].map((o) => ({ o, max: Math.max(...configs.map((c) => median(c, o, 'byOrigin'))) })).sort((a, b) => b.max - a.max);
+      const shown = top.slice(0, origins).map((t) => t.o);
+      const rest = top.slice(origins).map((t) => t.o);
+      out.push(`### ${pathNamed(p).label}: ${service}, thousands of instructions per request`, '');
+      const rows = shown.map((o) => [o, ...configs.map((c) => k1(median(c, o, 'byOrigin')))]);
+      if (rest.length > 0) rows.push([`${rest.length} more origins`, ...configs.map((c) => k1(rest.reduce((sum, o) => sum + median(c, o, 'byOrigin'), 0)))]);
+      rows.push(['all', ...configs.map((c) => k1(medianOf(per.get(c)!.map((d) => [...d.byOrigin.values()].reduce((a, b) => a + b, 0)))))]);
+      out.push(...table(['origin', ...configs.map((c) => configNamed(c).label)], rows), '');
+      if (functions > 0 && configs.includes('bare')) {
+        for (const c of configs.filter((x) => x !== 'bare')) {
+          const names = new Set([...per.get(c)!, ...per.get('bare')!].flatMap((d) => [...d.byFunction.keys()]));
+          const grown = [...names].map((f) => ({ f, d: median(c, f, 'byFunction') - median('bare', f, 'byFunction') })).sort((a, b) => b.d - a.d);
+          out.push(`${service}, ${configNamed(c).label}: the ${functions} functions that grew most over bare (K instructions per request):`, '');
+          out.push(...grown.slice(0, functions).map(({ f, d }) => `- +${d.toFixed(1)} ${f}`), '');
+        }
+      }
+    }
+  }
+  return out.join('\n');
+}
+
+function main(argv: string[]): number {
+  const option = (name: string, fallback: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
+  const file = argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
+  if (!file || !existsSync(file)) {
+    console.error('usage: instructionsSummary.ts <out>.json [--origins N] [--functions N]   (<out> as given to npm run bench -- --instructions --out)');
+    return 2;
+  }
+  const result = JSON.parse(readFileSync(file, 'utf8')) as InstructionsResult;
+  if (!result.runs?.[0]?.byService || !('settings' in result) || !result.dumps) {
+    console.error(`${file}: not the result of npm run bench -- --instructions`);
+    return 1;
+  }
+  // The dumps' folder as the result names it, relative to where the bench ran: found again beside the JSON.
+  const dumps = existsSync(result.dumps) ? result.dumps : path.join(path.dirname(file), path.basename(result.dumps));
+  console.log(instructionsTables(result, dumps, option('--origins', 12), option('--functions', 0)));
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
