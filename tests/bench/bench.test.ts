@@ -112,6 +112,9 @@ describe('npm run bench on a tiny configuration', () => {
     const perfMap = dumps.find((f) => /^account\.\d+\.perf\.map$/.test(f));
     expect(perfMap).toBeDefined();
     expect(existsSync(`/tmp/perf-${perfMap!.split('.')[1]}.map`)).toBe(false);
+    // V8's log, which the map opens, beside the dumps too: none left in the repository.
+    expect(dumps).toContain('account.v8.log');
+    expect(readdirSync(ROOT).filter((f) => f.endsWith('-v8.log'))).toEqual([]);
     const summary = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tools/bench/instructionsSummary.ts', `${out}.json`, '--functions', '3'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(summary.status, summary.stderr).toBe(0);
     expect(summary.stdout).toContain('### one gRPC hop: account GetOrganization: account, thousands of instructions per request');

@@ -94,7 +94,7 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
     const diagnostics = [
       ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=${service}.cpuprofile`] : []),
       ...(opts.allocationsDir ? ['--require', ALLOCATION_SAMPLER] : []),
-      ...(opts.callgrindDir ? CALLGRIND_NODE_FLAGS : []),
+      ...(opts.callgrindDir ? [...CALLGRIND_NODE_FLAGS, ...v8LogFlags(opts.callgrindDir, service)] : []),
     ];
     const args =
       opts.config.kind === 'bare'
@@ -159,6 +159,14 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
  * the map is kept beside the dumps (see `keepPerfMap`).
  */
 export const CALLGRIND_NODE_FLAGS = ['--no-memory-reducer', '--no-flush-bytecode', '--perf-basic-prof'];
+
+/**
+ * `--perf-basic-prof` also opens V8's log, by default `isolate-…-v8.log` in
+ * the working directory (the repository): it goes beside the dumps instead.
+ */
+function v8LogFlags(dir: string, service: ServiceName): string[] {
+  return ['--no-logfile-per-isolate', `--logfile=${path.resolve(dir, `${service}.v8.log`)}`];
+}
 
 /** Moves a stopped process's `/tmp/perf-<pid>.map` beside its dumps, as `<service>.<pid>.perf.map`. */
 function keepPerfMap(p: BenchProcess, dir: string): void {
