@@ -8,7 +8,7 @@ import path from 'node:path';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs } from './bench/benchOptions';
 import { benchMarkdown } from './bench/benchMarkdown';
 import type { BenchResult } from './bench/benchResult';
-import { instructionsMarkdown, runInstructions } from './bench/instructionsRun';
+import { instructionsMarkdown, runInstructions, summarizeInstructions, type InstructionsResult } from './bench/instructionsRun';
 import { runBench } from './bench/runBench';
 import { checkTargets, summarizeAll } from './bench/summarize';
 
@@ -16,7 +16,15 @@ async function main(argv: string[]): Promise<number> {
   // `--render FILE.json`: the Markdown of a result written earlier (e.g. a .partial.json).
   // Summaries and targets are computed again from the runs, so an older result shows every current column.
   if (argv[0] === '--render' && argv[1]) {
-    const result = JSON.parse(readFileSync(argv[1], 'utf8')) as BenchResult;
+    const result = JSON.parse(readFileSync(argv[1], 'utf8')) as BenchResult | InstructionsResult;
+    if (!Array.isArray(result?.runs) || !result.settings) {
+      console.error(`bench: ${argv[1]} is not a result of npm run bench (no runs and settings)`);
+      return 2;
+    }
+    if ('dumps' in result) {
+      console.log(instructionsMarkdown({ ...result, summaries: summarizeInstructions(result.runs, result.settings.configs, result.settings.paths) }));
+      return 0;
+    }
     const summaries = summarizeAll(result.runs, result.settings.configs, result.settings.paths);
     console.log(benchMarkdown({ ...result, summaries, targets: checkTargets(summaries, result.soak) }));
     return 0;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -121,6 +121,15 @@ describe('npm run bench on a tiny configuration', () => {
     // Compiled JavaScript is named: grpc-js runs on every call, in both configurations.
     expect(summary.stdout).toMatch(/\| @grpc\/grpc-js \| [\d.]+ \| [\d.]+ \|/);
     expect(summary.stdout).toContain('the 3 functions that grew most over bare');
+    // --render prints the same Markdown again from the JSON; a file that is no result is refused, not a crash.
+    const rendered = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tools/bench.ts', '--render', `${out}.json`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(rendered.status, rendered.stderr).toBe(0);
+    expect(rendered.stdout.trim()).toBe(readFileSync(`${out}.md`, 'utf8').trim());
+    const notResult = path.join(dir, 'not-a-result.json');
+    writeFileSync(notResult, '{"hello": 1}');
+    const refused = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tools/bench.ts', '--render', notResult], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('is not a result of npm run bench');
     const markdown = readFileSync(`${out}.md`, 'utf8');
     expect(markdown).toContain('### Instructions per request (callgrind)');
     expect(markdown).toMatch(/\| stack, resilience off, no telemetry \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/);

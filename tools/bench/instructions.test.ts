@@ -131,6 +131,7 @@ describe('instructions per request', () => {
     };
     const markdown = instructionsMarkdown(result);
     expect(markdown).toContain('Node ran with `--no-memory-reducer` under callgrind.');
+    expect(markdown).toContain('Dumps: `bench/results/latest.callgrind`. By origin and function');
     expect(markdown).toContain('| configuration | account | profile | registry | all processes | × bare | with no load (M instructions/s) |');
     expect(markdown).toContain('| stack, resilience + metrics | 1.000 (1.000–1.000) | 1.000 (1.000–1.000) | 3.000 (3.000–3.000) | 5.000 (5.000–5.000) | 1.13 (1.00–1.25) | 20.00 (0.00–40.00) |');
     expect(metrics!.restPerRequest.registry).toMatchObject({ min: 2, max: 2.25 });

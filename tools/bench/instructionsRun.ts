@@ -194,7 +194,11 @@ export function instructionsMarkdown(result: InstructionsResult): string {
       );
     }
   }
-  lines.push('', `Dumps: \`${result.dumps}\` (\`callgrind_annotate <dump>\` shows where the instructions went).`);
+  lines.push(
+    '',
+    `Dumps: \`${result.dumps}\`. By origin and function, compiled JavaScript named: ` +
+      '`node --require tsx/cjs tools/bench/instructionsSummary.ts <this result>.json --functions 15`; one dump: `callgrind_annotate <dump>`.',
+  );
   return lines.join('\n');
 }
 
