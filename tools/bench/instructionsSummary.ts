@@ -19,7 +19,7 @@ import { table } from './allocationSummary';
 import { pathNamed } from './paths';
 import { configNamed } from './configs';
 import { callgrindSelfCost, instructionPart } from './instructions';
-import type { InstructionsResult, InstructionsRun } from './instructionsRun';
+import type { InstructionsResult } from './instructionsRun';
 import { originOf } from './profileSummary';
 import { stat } from './summarize';
 
@@ -94,8 +94,9 @@ export function dumpPerRequest(dumpFile: string, map: PerfMap | undefined, reque
   const byFunction = new Map<string, number>();
   for (const [fn, n] of raw) {
     const name = resolveFunction(fn, map);
+    const origin = instructionOrigin(name);
     const k = n / requests / 1e3;
-    byOrigin.set(instructionOrigin(name), (byOrigin.get(instructionOrigin(name)) ?? 0) + k);
+    byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + k);
     byFunction.set(name, (byFunction.get(name) ?? 0) + k);
   }
   return { byOrigin, byFunction };
@@ -122,7 +123,7 @@ export function instructionsTables(result: InstructionsResult, dumps: string, or
         per.set(
           c,
           result.runs
-            .filter((r: InstructionsRun) => r.path === p && r.config === c && r.requests.completed > 0)
+            .filter((r) => r.path === p && r.config === c && r.requests.completed > 0)
             .map((r) => {
               const file = path.join(dumps, r.byService[service]!.dump);
               return dumpPerRequest(file, perfMapOf(file), r.requests.completed);
