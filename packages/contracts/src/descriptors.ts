@@ -5,9 +5,11 @@ import { protoMetadata as faults } from './gen/govrnanza/faults/v1/faults';
 import { protoMetadata as profile } from './gen/govrnanza/profile/v1/profile';
 import { protoMetadata as registry } from './gen/govrnanza/registry/v1/registry';
 
-interface Meta {
+/** What ts-proto generates for each file (`protoMetadata`, with `outputSchema=true`). */
+export interface Meta {
   fileDescriptor: FileDescriptorProto;
-  references: unknown;
+  /** Every type of the file by its fully qualified name. */
+  references: Record<string, unknown>;
   dependencies?: Meta[];
 }
 
@@ -23,7 +25,10 @@ function collect(metas: Meta[]): FileDescriptorProto[] {
   return [...seen.values()];
 }
 
-const files = collect([account, billing, faults, profile, registry] as unknown as Meta[]);
+/** The generated metadata of every service file. */
+export const metas = [account, billing, faults, profile, registry] as unknown as Meta[];
+
+const files = collect(metas);
 
 /** The serialized FileDescriptorSet of every contract (for server reflection). */
 export const fileDescriptorSet: Buffer = Buffer.from(FileDescriptorSet.encode({ file: files }).finish());

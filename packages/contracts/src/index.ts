@@ -10,3 +10,4 @@ export * as faults from './gen/govrnanza/faults/v1/faults';
 export * as profile from './gen/govrnanza/profile/v1/profile';
 export * as registry from './gen/govrnanza/registry/v1/registry';
 export { fileDescriptorSet, idempotencyOf, type Idempotency } from './descriptors';
+export { pooledSerializer, probeWriter, withPooledSerializers } from './codec';

@@ -1,6 +1,6 @@
 import { Client, credentials, status, type Interceptor, type ServiceError as GrpcError } from '@grpc/grpc-js';
 import { BulkheadRejectedError } from 'cockatiel';
-import { idempotencyOf } from '@govrnanza/contracts';
+import { idempotencyOf, withPooledSerializers } from '@govrnanza/contracts';
 import { errorMeta, isGrpcError, ServiceError, statusName, type CallContext, type Cancellation, type ResilienceMode } from '@govrnanza/runtime';
 import type { AttemptMetrics, AttemptRecorder } from '@govrnanza/telemetry';
 import type { BackendName, ServiceName } from '@govrnanza/topology';
@@ -61,7 +61,7 @@ export function createDownstream<D extends object>(spec: DownstreamSpec<D>): Dow
   const policies = spec.mode === 'code' || spec.mode === 'both' ? buildPolicyStack(options, events) : undefined;
   const budget = new RetryBudget({ ratio: options.retryBudgetRatio, minRetriesPerWindow: options.retryBudgetMinPerWindow });
   const out: Record<string, unknown> = {};
-  for (const [key, def] of Object.entries(spec.definition) as [string, MethodDef<unknown, unknown>][]) {
+  for (const [key, def] of Object.entries(withPooledSerializers(spec.definition)) as [string, MethodDef<unknown, unknown>][]) {
     out[key] = methodCaller(def, { spec, options, events, client, policies, budget });
   }
   Object.defineProperties(out, {

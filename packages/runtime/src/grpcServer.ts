@@ -1,7 +1,7 @@
 import { Server, ServerCredentials, type ServerInterceptor, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { fileDescriptorSet } from '@govrnanza/contracts';
+import { fileDescriptorSet, withPooledSerializers } from '@govrnanza/contracts';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from './logger';
 
@@ -48,7 +48,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING' as const])));
   health.addToServer(server);
   new ReflectionService(loadFileDescriptorSetFromBuffer(fileDescriptorSet), { services: names }).addToServer(server);
-  for (const s of opts.services) server.addService(s.definition, s.implementation);
+  for (const s of opts.services) server.addService(withPooledSerializers(s.definition), s.implementation);
 
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${opts.host}:${opts.port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
