@@ -10,16 +10,21 @@ import { benchMarkdown } from './bench/benchMarkdown';
 import type { BenchResult } from './bench/benchResult';
 import { instructionsMarkdown, runInstructions, summarizeInstructions, type InstructionsResult } from './bench/instructionsRun';
 import { runBench } from './bench/runBench';
+import { runSerializers, serializersMarkdown, type SerializersResult } from './bench/serializersRun';
 import { checkTargets, summarizeAll } from './bench/summarize';
 
 async function main(argv: string[]): Promise<number> {
   // `--render FILE.json`: the Markdown of a result written earlier (e.g. a .partial.json).
   // Summaries and targets are computed again from the runs, so an older result shows every current column.
   if (argv[0] === '--render' && argv[1]) {
-    const result = JSON.parse(readFileSync(argv[1], 'utf8')) as BenchResult | InstructionsResult;
+    const result = JSON.parse(readFileSync(argv[1], 'utf8')) as BenchResult | InstructionsResult | SerializersResult;
     if (!Array.isArray(result?.runs) || !result.settings) {
       console.error(`bench: ${argv[1]} is not a result of npm run bench (no runs and settings)`);
       return 2;
+    }
+    if (isSerializersResult(result)) {
+      console.log(serializersMarkdown(result));
+      return 0;
     }
     if ('dumps' in result) {
       console.log(instructionsMarkdown({ ...result, summaries: summarizeInstructions(result.runs, result.settings.configs, result.settings.paths) }));
@@ -44,6 +49,11 @@ async function main(argv: string[]): Promise<number> {
   const { options } = parsed;
   const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
   mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+  if (options.serializers) {
+    const result = runSerializers(options, command, (line) => console.log(line));
+    writeResult(options.out, result, serializersMarkdown(result));
+    return 0;
+  }
   if (options.instructions) {
     const result = await runInstructions(options, command, (line) => console.log(line));
     writeResult(options.out, result, instructionsMarkdown(result));
@@ -54,6 +64,11 @@ async function main(argv: string[]): Promise<number> {
   rmSync(partial, { force: true });
   writeResult(options.out, result, benchMarkdown(result));
   return 0;
+}
+
+function isSerializersResult(result: object): result is SerializersResult {
+  const runs = (result as { runs: unknown[] }).runs;
+  return runs.length > 0 && typeof runs[0] === 'object' && runs[0] !== null && 'variant' in runs[0] && Array.isArray((result as { summaries?: unknown }).summaries);
 }
 
 /** `<out>.json` and `<out>.md`, and the Markdown on stdout. */

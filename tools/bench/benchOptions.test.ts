@@ -32,6 +32,15 @@ describe('bench options', () => {
     expect(() => parseBenchArgs(['--duration', 'soon'])).toThrow(BenchUsageError);
   });
 
+  it('times serializers with defaults of their own, and alone', () => {
+    expect(parseBenchArgs(['--serializers'])).toMatchObject({ options: { serializers: true, instructions: false, rounds: 5, durationMs: 500 } });
+    expect(parseBenchArgs(['--serializers', '--quick'])).toMatchObject({ options: { serializers: true, rounds: 1, durationMs: 50 } });
+    expect(parseBenchArgs(['--serializers', '--rounds', '2', '--duration', '1s'])).toMatchObject({ options: { rounds: 2, durationMs: 1_000 } });
+    expect(parseBenchArgs([])).toMatchObject({ options: { serializers: false } });
+    expect(() => parseBenchArgs(['--serializers', '--instructions'])).toThrow(/cannot be combined with --instructions/);
+    expect(() => parseBenchArgs(['--serializers', '--paths', 'one-hop'])).toThrow(/cannot be combined with --paths/);
+  });
+
   it('counts instructions with defaults of its own, and alone', () => {
     expect(parseBenchArgs(['--instructions'])).toMatchObject({ options: { instructions: true, rounds: 2, durationMs: 60_000, warmupMs: 60_000, idleMs: 5_000 } });
     expect(parseBenchArgs(['--instructions', '--quick'])).toMatchObject({ options: { instructions: true, rounds: 1, durationMs: 2_000, idleMs: 1_000 } });

@@ -48,6 +48,12 @@ export interface BenchOptions {
    * window with no load before the first path.
    */
   instructions: boolean;
+  /**
+   * Serializers mode: the three-hop path's messages serialized in this process
+   * with ts-proto's generated serializers and the contracts' pooled ones (see
+   * serializersRun.ts); `durationMs` is then each message's time per variant and round.
+   */
+  serializers: boolean;
 }
 
 export class BenchUsageError extends Error {}
@@ -96,6 +102,11 @@ round), and writes <out>.json and <out>.md with medians, spread and ratios to ba
                           60s) and measured one request at a time (--duration, default 60s); writes millions
                           of instructions per request and process, × bare (default 2
                           rounds; slow, but independent of other work on the machine)
+  --serializers           time serializing the three-hop path's messages in this process:
+                          ts-proto's generated serializers (bare's) against the contracts'
+                          pooled ones (the stack's), alternating, each message --duration
+                          per variant and round (default 500ms, 5 rounds); ns per message
+                          and pooled ÷ generated
   --render FILE.json      print the Markdown of a result written earlier (e.g. <out>.partial.json)
   --help`;
 
@@ -166,6 +177,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
         'cpu-prof': { type: 'string' },
         allocations: { type: 'string' },
         instructions: { type: 'boolean' },
+        serializers: { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }).values;
@@ -185,10 +197,18 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
       if (parsed[other] !== undefined) throw new BenchUsageError(`--instructions: cannot be combined with --${other}`);
     }
   }
+  const serializers = parsed.serializers ?? false;
+  if (serializers) {
+    for (const other of ['instructions', 'soak', 'allocations', 'cpu-prof', 'pin', 'paths', 'configs', 'rates'] as const) {
+      if (parsed[other] !== undefined) throw new BenchUsageError(`--serializers: cannot be combined with --${other}`);
+    }
+  }
   // Instructions mode: JIT and caches settle over many requests, and one request at a time is slow under callgrind.
   const defaults = instructions
     ? { rounds: quick ? 1 : 2, durationMs: quick ? 2_000 : 60_000, warmupMs: quick ? 2_000 : 60_000, idleMs: quick ? 1_000 : 5_000 }
-    : { rounds: quick ? 1 : 3, durationMs: quick ? 500 : 10_000, warmupMs: quick ? 200 : 3_000, idleMs: quick ? 500 : 3_000 };
+    : serializers
+      ? { rounds: quick ? 1 : 5, durationMs: quick ? 50 : 500, warmupMs: 0, idleMs: 0 }
+      : { rounds: quick ? 1 : 3, durationMs: quick ? 500 : 10_000, warmupMs: quick ? 200 : 3_000, idleMs: quick ? 500 : 3_000 };
   return {
     help: false,
     options: {
@@ -212,6 +232,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
       ...(parsed['cpu-prof'] ? { cpuProfDir: parsed['cpu-prof'] } : {}),
       ...(parsed.allocations ? { allocationsDir: parsed.allocations } : {}),
       instructions,
+      serializers,
     },
   };
 }
