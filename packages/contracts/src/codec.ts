@@ -34,6 +34,8 @@ export function probeWriter(make: () => BinaryWriter = () => new BinaryWriter())
 const DIRECT = probeWriter();
 /** One writer per process, reused by every serialization (JavaScript encodes one message at a time). */
 let shared = new BinaryWriter();
+/** The largest buffer the shared writer keeps between messages. */
+const KEPT_BYTES = 64 * 1024;
 
 /**
  * A serializer for grpc-js that encodes into one reused writer and copies the
@@ -41,10 +43,11 @@ let shared = new BinaryWriter();
  *
  * ts-proto's generated serializers make a `BinaryWriter` per message; its
  * first buffer (128 bytes), any growth and `finish()`'s copy of a message
- * over 64 bytes are typed arrays that V8 allocates outside its heap, which on
- * Node 20 costs 1.5–2.5 µs each. A response of a few hundred bytes took about
- * 7 µs to serialize that way, and about 1 µs this way (see the README's
- * Performance section). The bytes are the same (a test compares them for every
+ * over 64 bytes are typed arrays that V8 allocates outside its heap (a
+ * backing store from Node's allocator, registered with the collector and
+ * swept later), several times what encoding the fields costs; reusing one
+ * writer makes none. `npm run bench -- --serializers` times both on the
+ * three-hop path's messages. The bytes are the same (a test compares them for every
  * method of every service).
  */
 export function pooledSerializer<T>(type: Encoder<T>): (value: T) => Buffer {
@@ -62,6 +65,8 @@ export function pooledSerializer<T>(type: Encoder<T>): (value: T) => Buffer {
     const out = Buffer.allocUnsafe(state.pos);
     out.set(state.buffer.subarray(0, state.pos));
     state.pos = 0;
+    // A rare large message does not pin its buffer for the life of the process.
+    if (state.buffer.length > KEPT_BYTES) shared = new BinaryWriter();
     return out;
   };
 }
