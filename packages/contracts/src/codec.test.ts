@@ -2,7 +2,7 @@ import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import type { DescriptorProto, FieldDescriptorProto } from 'ts-proto-descriptors';
-import { metas, type Meta } from './descriptors';
+import { metas } from './descriptors';
 import { pooledSerializer, probeWriter, withPooledSerializers } from './codec';
 import { account, billing, faults, profile, registry } from './index';
 
@@ -17,16 +17,14 @@ const SERVICES: Record<string, ServiceDefinition> = {
 /** Every message descriptor and generated message type, by fully qualified name. */
 const descriptors = new Map<string, DescriptorProto>();
 const types = new Map<string, { fromJSON(o: unknown): unknown }>();
-const visit = (m: Meta): void => {
-  m.dependencies?.forEach(visit);
+for (const m of metas) {
   const add = (prefix: string, d: DescriptorProto): void => {
     descriptors.set(`${prefix}.${d.name}`, d);
     d.nestedType.forEach((n) => add(`${prefix}.${d.name}`, n));
   };
   m.fileDescriptor.messageType.forEach((d) => add(`.${m.fileDescriptor.package}`, d));
   for (const [name, value] of Object.entries(m.references)) types.set(name, value as { fromJSON(o: unknown): unknown });
-};
-metas.forEach(visit);
+}
 
 // FieldDescriptorProto types and labels (descriptor.proto).
 const TYPE = { double: 1, float: 2, int64: 3, uint64: 4, int32: 5, bool: 8, string: 9, message: 11, bytes: 12, uint32: 13, enum: 14 } as const;

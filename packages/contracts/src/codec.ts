@@ -1,6 +1,6 @@
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import { metas, type Meta } from './descriptors';
+import { metas } from './descriptors';
 
 /** The part of a ts-proto message's functions a serializer needs. */
 interface Encoder<T> {
@@ -74,8 +74,7 @@ export function pooledSerializer<T>(type: Encoder<T>): (value: T) => Buffer {
 /** Every message type of the contracts by its fully qualified name (`.govrnanza.account.v1.GetOrganizationRequest`). */
 const types = new Map<string, unknown>();
 const inputOutput = new Map<string, { input: string; output: string }>();
-const visit = (m: Meta): void => {
-  for (const dep of m.dependencies ?? []) visit(dep);
+for (const m of metas) {
   for (const [name, value] of Object.entries(m.references)) types.set(name, value);
   const file = m.fileDescriptor;
   for (const service of file.service) {
@@ -83,8 +82,7 @@ const visit = (m: Meta): void => {
       inputOutput.set(`/${file.package}.${service.name}/${method.name}`, { input: method.inputType, output: method.outputType });
     }
   }
-};
-metas.forEach(visit);
+}
 
 function encoderOf(typeName: string, path: string): Encoder<unknown> {
   const type = types.get(typeName) as Partial<Encoder<unknown>> | undefined;

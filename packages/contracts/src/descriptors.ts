@@ -13,22 +13,19 @@ export interface Meta {
   dependencies?: Meta[];
 }
 
-/** Every file descriptor reachable from the service files, dependencies first, each once. */
-function collect(metas: Meta[]): FileDescriptorProto[] {
-  const seen = new Map<string, FileDescriptorProto>();
+/** The generated metadata of every file reachable from the service files, dependencies first, each once. */
+export const metas: Meta[] = (() => {
+  const seen = new Map<string, Meta>();
   const visit = (m: Meta): void => {
     if (seen.has(m.fileDescriptor.name)) return;
     for (const dep of m.dependencies ?? []) visit(dep);
-    seen.set(m.fileDescriptor.name, m.fileDescriptor);
+    seen.set(m.fileDescriptor.name, m);
   };
-  metas.forEach(visit);
+  ([account, billing, faults, profile, registry] as unknown as Meta[]).forEach(visit);
   return [...seen.values()];
-}
+})();
 
-/** The generated metadata of every service file. */
-export const metas = [account, billing, faults, profile, registry] as unknown as Meta[];
-
-const files = collect(metas);
+const files = metas.map((m) => m.fileDescriptor);
 
 /** The serialized FileDescriptorSet of every contract (for server reflection). */
 export const fileDescriptorSet: Buffer = Buffer.from(FileDescriptorSet.encode({ file: files }).finish());
