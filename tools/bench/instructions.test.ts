@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { callgrindParts, instructionPart } from './instructions';
+import { callgrindParts, instructionPart, readCallgrind } from './instructions';
 import { instructionsMarkdown, instructionsPerRequest, summarizeInstructions, type InstructionsResult, type InstructionsRun } from './instructionsRun';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'callgrind-'));
@@ -52,6 +52,24 @@ describe('callgrind dumps', () => {
     writeFileSync(dump, DUMP);
     // The costs after calls= (1000, 200) are the callees' own, counted under them.
     expect(callgrindParts(dump)).toEqual({ total: 1410, compiler: 700, gc: 200 });
+  });
+
+  it('reads every call: caller, callee, how many times, and what the calls executed', () => {
+    const dump = path.join(dir, 'calls.1.callgrind.1');
+    // The same call written twice (as callgrind does for calls from two lines of one function) adds up.
+    writeFileSync(dump, DUMP.replace('fn=(4) 0x000000000d130780\n0 400', 'fn=(4) 0x000000000d130780\n0 400\ncfn=(2)\ncalls=2 0\n0 5\ncfn=(2)\ncalls=1 0\n0 3'));
+    const { total, calls } = readCallgrind(dump);
+    expect(total).toBe(1410);
+    expect(calls).toEqual([
+      { caller: 'uv__io_poll', callee: 'v8::internal::compiler::GraphReducer::ReduceTop()', calls: 3, inclusive: 1000 },
+      {
+        caller: 'v8::internal::compiler::GraphReducer::ReduceTop()',
+        callee: 'void v8::internal::MarkingVisitorBase<v8::internal::ConcurrentMarkingVisitor, v8::internal::ConcurrentMarkingState>::ProcessStrongHeapObject()',
+        calls: 1,
+        inclusive: 200,
+      },
+      { caller: '0x000000000d130780', callee: 'v8::internal::compiler::GraphReducer::ReduceTop()', calls: 3, inclusive: 8 },
+    ]);
   });
 
   it('refuses a file that is not a whole dump, and a dump whose functions do not add up', () => {

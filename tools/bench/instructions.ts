@@ -51,23 +51,34 @@ export function instructionPart(fn: string): 'compiler' | 'gc' | 'rest' {
   return 'rest';
 }
 
+/** One caller's calls to one callee in a dump: how many, and what they executed (the callee's inclusive cost). */
+export interface CallgrindCall {
+  caller: string;
+  callee: string;
+  calls: number;
+  inclusive: number;
+}
+
 /**
- * The instructions each function of a callgrind dump (one event, Ir)
- * executed itself: every cost line adds to the function it is under, except
- * the line after `calls=`, which is the inclusive cost of a call (already
- * counted in the callee). Names are compressed as `(id) name` the first time
- * (in `fn=` or `cfn=`) and `(id)` after; a function callgrind could not name
+ * What a callgrind dump (one event, Ir) says: the instructions each function
+ * executed itself, and every call from one function to another. Every cost
+ * line adds to the function it is under, except the line after `calls=`,
+ * which is the inclusive cost of a call (already counted in the callee) and
+ * goes to that call. Names are compressed as `(id) name` the first time (in
+ * `fn=` or `cfn=`) and `(id)` after; a function callgrind could not name
  * (JIT-compiled code) is its address, `0x…`. The functions must add up to
  * the dump's `totals:` line, which is checked (its `summary:` line can be a
  * few thousand lower: callgrind's own dump request).
  */
-export function callgrindSelfCost(file: string): { total: number; byFunction: Map<string, number> } {
+export function readCallgrind(file: string): { total: number; byFunction: Map<string, number>; calls: CallgrindCall[] } {
   const text = readFileSync(file, 'utf8');
   const names = new Map<string, string>();
   const byFunction = new Map<string, number>();
+  const byCall = new Map<string, CallgrindCall>();
   let current = '';
+  let callee = '';
   let own = 0;
-  let afterCalls = false;
+  let pendingCalls = -1;
   // `fn=` and `cfn=` share the compressed names: either may name an id first.
   const functionName = (spec: string): string => {
     const m = /^\((\d+)\)(?: (.*))?$/.exec(spec);
@@ -85,11 +96,16 @@ export function callgrindSelfCost(file: string): { total: number; byFunction: Ma
     const first = line.charCodeAt(0);
     // Cost lines start with a position: a digit, '+', '-' or '*'.
     if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 42) {
-      if (afterCalls) {
-        afterCalls = false;
+      const cost = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (pendingCalls >= 0) {
+        const key = `${current}\0${callee}`;
+        const call = byCall.get(key) ?? { caller: current, callee, calls: 0, inclusive: 0 };
+        call.calls += pendingCalls;
+        if (Number.isFinite(cost)) call.inclusive += cost;
+        byCall.set(key, call);
+        pendingCalls = -1;
         continue;
       }
-      const cost = Number(line.slice(line.lastIndexOf(' ') + 1));
       if (Number.isFinite(cost)) own += cost;
       continue;
     }
@@ -97,9 +113,9 @@ export function callgrindSelfCost(file: string): { total: number; byFunction: Ma
       flush();
       current = functionName(line.slice(3));
     } else if (line.startsWith('cfn=')) {
-      functionName(line.slice(4));
+      callee = functionName(line.slice(4));
     } else if (line.startsWith('calls=')) {
-      afterCalls = true;
+      pendingCalls = Number(line.slice(6, line.indexOf(' ') === -1 ? undefined : line.indexOf(' ')));
     }
   }
   flush();
@@ -108,6 +124,12 @@ export function callgrindSelfCost(file: string): { total: number; byFunction: Ma
   let total = 0;
   for (const n of byFunction.values()) total += n;
   if (total !== Number(totals[1])) throw new Error(`${file}: the functions' instructions add up to ${total}, the dump's totals say ${totals[1]}`);
+  return { total, byFunction, calls: [...byCall.values()] };
+}
+
+/** The instructions each function of a callgrind dump executed itself (see `readCallgrind`). */
+export function callgrindSelfCost(file: string): { total: number; byFunction: Map<string, number> } {
+  const { total, byFunction } = readCallgrind(file);
   return { total, byFunction };
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dumpPerRequest, instructionOrigin, readPerfMap, resolveFunction } from './instructionsSummary';
+import { callersPerRequest, dumpPerRequest, instructionOrigin, readPerfMap, resolveFunction } from './instructionsSummary';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'instructions-summary-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,5 +74,49 @@ describe('perf maps', () => {
     expect(byOrigin.get('bundled code of this repository')).toBeCloseTo(1, 9);
     expect(byOrigin.get('V8 builtins (property access, calls, interpreter)')).toBeCloseTo(0.2, 9);
     expect([...byOrigin.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(4.7, 9);
+  });
+
+  it('lists who calls a function, per request, callers named through the map and merged by name', () => {
+    const dump = path.join(dir, 'registry.1.callgrind.3');
+    writeFileSync(
+      dump,
+      [
+        'version: 1',
+        'events: Ir',
+        'fn=(1) 0x000000000d130790',
+        '0 600',
+        'cfn=(2) Builtins_LoadIC',
+        'calls=6 0',
+        '0 300',
+        'cfn=(3) Builtins_KeyedLoadIC_Megamorphic',
+        'calls=1 0',
+        '0 90',
+        'fn=(4) 0x000000000d130800',
+        '0 100',
+        'cfn=(2)',
+        'calls=2 0',
+        '0 100',
+        'fn=(5) 0x000000000d12c810',
+        '0 50',
+        'cfn=(2)',
+        'calls=4 0',
+        '0 200',
+        'fn=(2)',
+        '0 600',
+        'fn=(3)',
+        '0 90',
+        'totals: 1440',
+        '',
+      ].join('\n'),
+    );
+    const callers = callersPerRequest(dump, readPerfMap(MAP), 2, /^Builtins_LoadIC$/);
+    expect(callers).toEqual(
+      new Map([
+        // Two addresses in fromHttp2Headers: one caller, 8 calls over 2 requests.
+        ['JS:*fromHttp2Headers /app/node_modules/@grpc/grpc-js/build/src/metadata.js:228:28', { calls: 4, k: 0.2 }],
+        ['JS:~handler /app/bench/.artifacts/bundles-1234/account.js:11784:7', { calls: 2, k: 0.1 }],
+      ]),
+    );
+    expect(callersPerRequest(dump, readPerfMap(MAP), 1, /Megamorphic/).get('JS:*fromHttp2Headers /app/node_modules/@grpc/grpc-js/build/src/metadata.js:228:28')).toEqual({ calls: 1, k: 0.09 });
   });
 });

@@ -12,13 +12,19 @@
  * its file and line, and its tier: `*` optimized, `^` baseline, `~`
  * interpreted). `--functions N` lists, for each configuration, the N
  * functions whose instructions per request grew most over bare's.
+ * `--callers REGEX` lists who calls the functions whose (resolved) name
+ * matches, e.g. `--callers '^Builtins_LoadIC$'` for the inline-cache stub of
+ * property loads: per caller, calls per request and the instructions they
+ * executed, every configuration side by side (`--top N` callers, default 15,
+ * those whose calls grew most over bare first).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ServiceName } from '@govrnanza/topology';
 import { table } from './allocationSummary';
-import { pathNamed } from './paths';
-import { configNamed } from './configs';
-import { callgrindSelfCost, instructionPart } from './instructions';
+import { pathNamed, type PathName } from './paths';
+import { configNamed, type ConfigName } from './configs';
+import { callgrindSelfCost, instructionPart, readCallgrind } from './instructions';
 import type { InstructionsResult } from './instructionsRun';
 import { originOf } from './profileSummary';
 import { stat } from './summarize';
@@ -102,6 +108,20 @@ export function dumpPerRequest(dumpFile: string, map: PerfMap | undefined, reque
   return { byOrigin, byFunction };
 }
 
+/** Per caller of the functions whose resolved name matches `callee`: calls and thousands of instructions (inclusive) per request. */
+export function callersPerRequest(dumpFile: string, map: PerfMap | undefined, requests: number, callee: RegExp): Map<string, { calls: number; k: number }> {
+  const out = new Map<string, { calls: number; k: number }>();
+  for (const call of readCallgrind(dumpFile).calls) {
+    if (!callee.test(resolveFunction(call.callee, map))) continue;
+    const caller = resolveFunction(call.caller, map);
+    const entry = out.get(caller) ?? { calls: 0, k: 0 };
+    entry.calls += call.calls / requests;
+    entry.k += call.inclusive / requests / 1e3;
+    out.set(caller, entry);
+  }
+  return out;
+}
+
 /** The perf map kept beside a dump (`<service>.<pid>.perf.map`), if there is one. */
 function perfMapOf(dumpFile: string): PerfMap | undefined {
   const m = /^(.*\/[a-z]+\.\d+)\.callgrind\.\d+$/.exec(dumpFile);
@@ -112,7 +132,13 @@ function perfMapOf(dumpFile: string): PerfMap | undefined {
 const k1 = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '' : n.toFixed(1));
 
 /** Markdown: per path and process, K instructions per request by origin, configurations side by side. */
-export function instructionsTables(result: InstructionsResult, dumps: string, origins = 12, functions = 0): string {
+export function instructionsTables(
+  result: InstructionsResult,
+  dumps: string,
+  origins = 12,
+  functions = 0,
+  callers?: { callee: RegExp; top: number },
+): string {
   const out: string[] = [];
   const medianOf = (values: number[]): number => (values.length > 0 ? stat(values).median : NaN);
   for (const p of result.settings.paths) {
@@ -148,16 +174,56 @@ export function instructionsTables(result: InstructionsResult, dumps: string, or
           out.push(...grown.slice(0, functions).map(({ f, d }) => `- +${d.toFixed(1)} ${f}`), '');
         }
       }
+      if (callers) out.push(...callersTable(result, dumps, p, service, configs, callers.callee, callers.top));
     }
   }
   return out.join('\n');
+}
+
+/** Markdown: who calls the functions matching `callee` in one process, calls (and K instructions) per request by configuration. */
+function callersTable(result: InstructionsResult, dumps: string, p: PathName, service: ServiceName, configs: ConfigName[], callee: RegExp, top: number): string[] {
+  const per = new Map(
+    configs.map((c) => [
+      c,
+      result.runs
+        .filter((r) => r.path === p && r.config === c && r.requests.completed > 0)
+        .map((r) => {
+          const file = path.join(dumps, r.byService[service]!.dump);
+          return callersPerRequest(file, perfMapOf(file), r.requests.completed, callee);
+        }),
+    ]),
+  );
+  const median = (c: ConfigName, caller: string, key: 'calls' | 'k'): number => {
+    const values = per.get(c)!.map((m) => m.get(caller)?.[key] ?? 0);
+    return values.length > 0 ? stat(values).median : NaN;
+  };
+  const names = [...new Set(configs.flatMap((c) => per.get(c)!.flatMap((m) => [...m.keys()])))];
+  const growth = (caller: string): number => {
+    const most = Math.max(...configs.map((c) => median(c, caller, 'calls')));
+    return configs.includes('bare') ? most - median('bare', caller, 'calls') : most;
+  };
+  const shown = names.sort((a, b) => growth(b) - growth(a)).slice(0, top);
+  const cell = (c: ConfigName, caller: string): string => `${median(c, caller, 'calls').toFixed(0)} (${k1(median(c, caller, 'k'))})`;
+  const all = (c: ConfigName): string => {
+    const sums = per.get(c)!.map((m) => [...m.values()].reduce((a, b) => ({ calls: a.calls + b.calls, k: a.k + b.k }), { calls: 0, k: 0 }));
+    return sums.length > 0 ? `${stat(sums.map((x) => x.calls)).median.toFixed(0)} (${k1(stat(sums.map((x) => x.k)).median)})` : '';
+  };
+  return [
+    `${service}: callers of ${callee.source}, calls per request (thousands of instructions they executed)${configs.includes('bare') ? ', most grown over bare first' : ''}:`,
+    '',
+    ...table(
+      ['caller', ...configs.map((c) => configNamed(c).label)],
+      [...shown.map((caller) => [caller, ...configs.map((c) => cell(c, caller))]), ['all callers', ...configs.map(all)]],
+    ),
+    '',
+  ];
 }
 
 function main(argv: string[]): number {
   const option = (name: string, fallback: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
   const file = argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
   if (!file || !existsSync(file)) {
-    console.error('usage: instructionsSummary.ts <out>.json [--origins N] [--functions N]   (<out> as given to npm run bench -- --instructions --out)');
+    console.error('usage: instructionsSummary.ts <out>.json [--origins N] [--functions N] [--callers REGEX [--top N]]   (<out> as given to npm run bench -- --instructions --out)');
     return 2;
   }
   const result = JSON.parse(readFileSync(file, 'utf8')) as InstructionsResult;
@@ -167,7 +233,8 @@ function main(argv: string[]): number {
   }
   // The dumps' folder as the result names it, relative to where the bench ran: found again beside the JSON.
   const dumps = existsSync(result.dumps) ? result.dumps : path.join(path.dirname(file), path.basename(result.dumps));
-  console.log(instructionsTables(result, dumps, option('--origins', 12), option('--functions', 0)));
+  const callee = argv.includes('--callers') ? argv[argv.indexOf('--callers') + 1] : undefined;
+  console.log(instructionsTables(result, dumps, option('--origins', 12), option('--functions', 0), callee ? { callee: new RegExp(callee), top: option('--top', 15) } : undefined));
   return 0;
 }
 
