@@ -39,7 +39,7 @@ async function calibrate(env: BenchEnv): Promise<BenchResult['rates']> {
   const todo = options.paths.filter((p) => rates[p] === undefined);
   if (todo.length === 0) return rates;
   log('calibrating open-loop rates on bare');
-  await waitForQuiet(0, 'bare', options.quietCores, options.maxWaitMs, log);
+  await waitForQuiet(0, 'bare', options.quietCores, options.maxWaitMs, log, [env.generator.pid]);
   const { system, ids } = await startWithData(env, 'bare', 'calibration-bare', false);
   try {
     for (const path of todo) {
@@ -56,7 +56,7 @@ async function calibrate(env: BenchEnv): Promise<BenchResult['rates']> {
         throughput = result.report.throughput;
         if (foreignCoresOf({ cost }) <= options.quietCores || options.maxWaitMs === 0) break;
         log(`  ${path}: other work used ${foreignCoresOf({ cost }).toFixed(2)} cores during calibration: measuring again`);
-        await waitForQuiet(0, 'bare', options.quietCores, options.maxWaitMs, log);
+        await waitForQuiet(0, 'bare', options.quietCores, options.maxWaitMs, log, ownPids(env, system));
       }
       const rate = Math.max(1, Math.round((throughput * options.rateFraction) / 10) * 10);
       rates[path] = { rate, bareThroughput: throughput };
@@ -105,6 +105,11 @@ async function measurePath(env: BenchEnv, system: BenchSystem, round: number, co
   return { round, config, path, attempts: 1, closed: { report: closed.result.report, cost: closed.cost }, open: { report: open.result.report, cost: open.cost } };
 }
 
+/** The bench's own processes while a configuration is up: the generator and the configuration's services. */
+function ownPids(env: BenchEnv, system: { processes: readonly { pid: number }[] }): number[] {
+  return [env.generator.pid, ...system.processes.map((p) => p.pid)];
+}
+
 /**
  * One configuration in one round: every path, closed loop then open loop. A
  * path measured while other work used more than `quietCores` is measured
@@ -125,7 +130,7 @@ async function runConfig(env: BenchEnv, round: number, config: ConfigName, rates
       let run = await measurePath(env, system, round, config, path, ids, rates[path]!.rate);
       while (Math.max(foreignCoresOf(run.closed), foreignCoresOf(run.open)) > options.quietCores && run.attempts < MAX_ATTEMPTS && options.maxWaitMs > 0) {
         log(`  ${config} ${path}: other work used ${Math.max(foreignCoresOf(run.closed), foreignCoresOf(run.open)).toFixed(2)} cores during the run: measuring again`);
-        await waitForQuiet(round, config, options.quietCores, options.maxWaitMs, log);
+        await waitForQuiet(round, config, options.quietCores, options.maxWaitMs, log, ownPids(env, system));
         const attempts = run.attempts + 1;
         run = { ...(await measurePath(env, system, round, config, path, ids, rates[path]!.rate)), attempts };
       }
@@ -222,13 +227,13 @@ export async function runBench(options: BenchOptions, command: string, log: (lin
     collected.rates = await calibrate(env);
     if (options.soakMs > 0) {
       const config = options.soakConfig;
-      collected.quiet.push(await waitForQuiet(1, config, options.quietCores, options.maxWaitMs, log));
+      collected.quiet.push(await waitForQuiet(1, config, options.quietCores, options.maxWaitMs, log, [generator.pid]));
       collected.soak = await runSoak(env, config, collected.rates);
     } else {
       for (let round = 1; round <= options.rounds; round++) {
         log(`round ${round}/${options.rounds}`);
         for (const config of roundOrder(options.configs, round)) {
-          collected.quiet.push(await waitForQuiet(round, config, options.quietCores, options.maxWaitMs, log));
+          collected.quiet.push(await waitForQuiet(round, config, options.quietCores, options.maxWaitMs, log, [generator.pid]));
           const done = await runConfig(env, round, config, collected.rates);
           collected.runs.push(...done.runs);
           collected.sessions.push(done.session);
