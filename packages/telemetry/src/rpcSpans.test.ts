@@ -170,7 +170,7 @@ describe('the child of an unsampled parent without the SDK', () => {
     return shape;
   }
 
-  it("gives what the SDK gives: the parent's trace and trace state, a new span id, not sampled, nothing recorded", () => {
+  it("records what the SDK records (nothing) and sends the caller's trace on, without asking the SDK", () => {
     const asked = vi.spyOn(sampler, 'shouldSample');
     useUnsampledChildShortcut(sampler, false);
     const viaSdk = chain();
@@ -186,15 +186,29 @@ describe('the child of an unsampled parent without the SDK', () => {
         expect(c.traceId).toBe(TRACE);
         expect(c.traceFlags).toBe(0);
         expect(c.spanId).toMatch(/^[0-9a-f]{16}$/);
-        expect(c.spanId).not.toBe(PARENT);
         expect(c.spanId).not.toBe('0000000000000000');
       }
       expect(shape.server.traceState?.serialize()).toBe('vendor=abc');
-      expect(shape.client.spanId).not.toBe(shape.server.spanId);
       expect(shape.sent).toBe(`00-${TRACE}-${shape.client.spanId}-00`);
       expect(shape.sentState).toBe('vendor=abc');
     }
+    // The SDK draws a span id for every child; without it the calls go on under the caller's own.
+    expect(viaSdk.server.spanId).not.toBe(PARENT);
+    expect(viaSdk.client.spanId).not.toBe(viaSdk.server.spanId);
+    expect([direct.server.spanId, direct.client.spanId, direct.http.spanId]).toEqual([PARENT, PARENT, PARENT]);
+    expect(direct.sent).toBe(traceparent('00'));
     expect(finished()).toHaveLength(0);
+  });
+
+  it('leaves a parent whose ids are invalid to the SDK, which starts a new trace', () => {
+    useUnsampledChildShortcut(sampler, true);
+    // The propagator never extracts such a context (its pattern refuses all-zero ids); code can still make one.
+    const invalid = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0'.repeat(32), spanId: PARENT, traceFlags: 0 });
+    const client = startGrpcClientSpan(PATH, invalid, new Metadata(), Infinity);
+    expect(client.recording).toBe(true);
+    expect(trace.getSpanContext(client.context)!.traceId).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+    client.end(0);
+    expect(finished()).toHaveLength(1);
   });
 
   it('leaves a sampled parent, and a new trace, to the SDK', () => {

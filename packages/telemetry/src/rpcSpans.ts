@@ -17,7 +17,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import rootPackage from '../../../package.json';
 import { grpcCodeName } from './grpcCodeName';
 import { grpcMethodOf, type GrpcMethod } from './grpcMethod';
-import { unsampledChild } from './unsampledChildren';
+import { underUnsampledParent } from './unsampledChildren';
 
 /**
  * Govrnanza's gRPC and HTTP spans, made with the OpenTelemetry API at the
@@ -28,7 +28,8 @@ import { unsampledChild } from './unsampledChildren';
  * wrapped callbacks, span objects) on every call, sampled or not: measured
  * at about a third of the three-process chain's throughput (README,
  * Performance). Here an unsampled call costs a traceparent parsed and
- * written, and a non-recording span; the trace context travels in the
+ * written, and no span under a parent-based sampler (a non-recording span
+ * otherwise); the trace context travels in the
  * CallContext, and only a recording span is made the active one, for the
  * synchronous code that looks for it (grpc-js while it sends, a logger).
  *
@@ -129,8 +130,8 @@ export function startGrpcClientSpan(path: string, parent: Context, metadata: Met
  */
 export function startHttpServerSpan(method: string, url: string, headers: IncomingHttpHeaders): HttpSpan {
   const parent = propagation.extract(ROOT_CONTEXT, headers, headersGetter);
-  if (!tracingActive()) return untraced(parent);
-  const span = unsampledChild(parent) ?? tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+  if (!tracingActive() || underUnsampledParent(parent)) return untraced(parent);
+  const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
   if (span.isRecording()) span.setAttribute('http.request.method', method);
   return new HttpServerSpan(span, parent, method, url);
 }
@@ -139,14 +140,14 @@ export function startHttpServerSpan(method: string, url: string, headers: Incomi
  * Attributes are set once the span is known to record, not passed to
  * `startSpan`: the SDK copies and checks what it is given before it asks the
  * sampler, on every call, sampled or not. So a sampler sees no attributes
- * (the standard ones decide on the trace id and the parent). The child of an
- * unsampled parent skips the SDK when its sampler follows the parent (see
- * `unsampledChild`).
+ * (the standard ones decide on the trace id and the parent). Under an
+ * unsampled parent, when the sampler follows the parent, no span is made: the
+ * call goes on under the parent's context (see `underUnsampledParent`).
  */
 function rpcSpan(path: string, kind: SpanKind, parent: Context): RpcSpan {
-  if (!tracingActive()) return untraced(parent);
+  if (!tracingActive() || underUnsampledParent(parent)) return untraced(parent);
   const method = grpcMethodOf(path, false, false);
-  const span = unsampledChild(parent) ?? tracer.startSpan(spanNameOf(method), { kind }, parent);
+  const span = tracer.startSpan(spanNameOf(method), { kind }, parent);
   if (span.isRecording()) span.setAttributes(rpcAttributes(method));
   return new GrpcSpan(span, parent, kind);
 }
@@ -169,7 +170,8 @@ export function tracingActive(): boolean {
 }
 
 /**
- * The span handle while tracing is off: the parent's context as it is (what
+ * The span handle while tracing is off, or under an unsampled parent whose
+ * children the sampler keeps unsampled: the parent's context as it is (what
  * the API's no-op tracer would give, minus the span and context objects it
  * makes on every call), nothing recorded.
  */
