@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { callersPerRequest, dumpPerRequest, instructionOrigin, readPerfMap, resolveFunction } from './instructionsSummary';
+import type { InstructionsResult } from './instructionsRun';
+import { callersPerRequest, comparableName, compareTables, dumpPerRequest, instructionOrigin, readPerfMap, resolveFunction } from './instructionsSummary';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'instructions-summary-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -120,3 +121,67 @@ describe('perf maps', () => {
     expect(callersPerRequest(dump, readPerfMap(MAP), 1, /Megamorphic/).get('JS:*fromHttp2Headers /app/node_modules/@grpc/grpc-js/build/src/metadata.js:228:28')).toEqual({ calls: 1, k: 0.09 });
   });
 });
+
+describe('two results compared', () => {
+  it('names a function the same in two builds: no tier, and for bundled code no folder, line or column', () => {
+    expect(comparableName('JS:*encode /app/bench/.artifacts/bundles-1234/registry.js:6261:9')).toBe('JS:encode (bundled registry.js)');
+    expect(comparableName('JS:^encode /app/bench/.artifacts/bundles-98/registry.js:5344:9')).toBe('JS:encode (bundled registry.js)');
+    expect(comparableName('JS:~fromHttp2Headers /app/node_modules/@grpc/grpc-js/build/src/metadata.js:228:28')).toBe(
+      'JS:fromHttp2Headers /app/node_modules/@grpc/grpc-js/build/src/metadata.js:228:28',
+    );
+    expect(comparableName('Builtins_LoadIC')).toBe('Builtins_LoadIC');
+  });
+
+  /** A result of one run of registry on three-hop whose dump holds `functions` (self cost, total instructions over 2 requests). */
+  function result(name: string, functions: [string, number][]): { result: InstructionsResult; dumps: string } {
+    const dumps = path.join(dir, `${name}.callgrind`);
+    mkdirSync(path.join(dumps, '1-tracing-1pct'), { recursive: true });
+    const lines = ['version: 1', 'events: Ir'];
+    functions.forEach(([fn, n], i) => lines.push(`fn=(${i + 1}) ${fn}`, `0 ${n}`));
+    lines.push(`totals: ${functions.reduce((sum, [, n]) => sum + n, 0)}`, '');
+    writeFileSync(path.join(dumps, '1-tracing-1pct', 'registry.7.callgrind.2'), lines.join('\n'));
+    const run = {
+      round: 1,
+      config: 'tracing-1pct' as const,
+      path: 'three-hop' as const,
+      requests: { completed: 2, failed: 0 },
+      idleMs: 1000,
+      wallMs: 1000,
+      byService: { registry: { idlePerSecond: 0, loaded: 0, compiler: 0, gc: 0, dump: '1-tracing-1pct/registry.7.callgrind.2' } },
+    };
+    const settings = { rounds: 1, warmupMs: 0, durationMs: 1000, idleMs: 1000, paths: ['three-hop' as const], configs: ['tracing-1pct' as const], nodeFlags: [] };
+    return { result: { runs: [run], settings, dumps } as unknown as InstructionsResult, dumps };
+  }
+
+  it('gives the rest, the compiler and the collector before and after, and the functions of the rest that changed most', () => {
+    const before = result('before', [
+      ['Builtins_LoadIC', 30_000],
+      ['0x000000000d12c810', 4_000],
+      ['v8::internal::compiler::GraphReducer::ReduceTop()', 10_000],
+      ['v8::internal::Scavenger::ScavengePage(v8::internal::MemoryChunk*)', 2_000],
+    ]);
+    const after = result('after', [
+      ['Builtins_LoadIC', 20_000],
+      ['RegExp:^[0-9a-f]{32}$', 1_000],
+      ['v8::internal::compiler::GraphReducer::ReduceTop()', 2_000],
+      ['v8::internal::Scavenger::ScavengePage(v8::internal::MemoryChunk*)', 2_000],
+    ]);
+    const md = compareTables(after, before, 3);
+    expect(md).toContain('registry, full stack, tracing 1 %');
+    // Per request over 2 requests, in thousands: the rest 17 → 10.5, the compiler 5 → 1, the collector 1 → 1.
+    expect(md).toContain('| the rest | 17.0 | 10.5 | -6.5 |');
+    expect(md).toContain('| optimizing compiler | 5.0 | 1.0 | -4.0 |');
+    expect(md).toContain('| garbage collector | 1.0 | 1.0 | +0.0 |');
+    const listed = md.split('\n').filter((l) => l.startsWith('- '));
+    // The compiler's function is in its part, not in the list; the address without a map stays an address.
+    expect(listed).toEqual(['- -5.0 (15.0 → 10.0) Builtins_LoadIC', '- -2.0 (2.0 → 0.0) 0x000000000d12c810', '- +0.5 (0.0 → 0.5) RegExp:^[0-9a-f]{32}$']);
+  });
+
+  it('says so when the two results share nothing', () => {
+    const a = result('a', [['Builtins_LoadIC', 10]]);
+    const b = result('b', [['Builtins_LoadIC', 10]]);
+    b.result.settings.paths = ['one-hop'];
+    expect(compareTables(a, b)).toBe('the two results share no path, configuration and process');
+  });
+});
+

@@ -12,6 +12,8 @@
  * its file and line, and its tier: `*` optimized, `^` baseline, `~`
  * interpreted). `--functions N` lists, for each configuration, the N
  * functions whose instructions per request grew most over bare's.
+ * `--against <earlier>.json` compares the result with an earlier one (two
+ * versions of the code, measured the same way) process by process instead.
  * `--callers REGEX` lists who calls the functions whose (resolved) name
  * matches, e.g. `--callers '^Builtins_LoadIC$'` for the inline-cache stub of
  * property loads: per caller, calls per request and the instructions they
@@ -219,22 +221,126 @@ function callersTable(result: InstructionsResult, dumps: string, p: PathName, se
   ];
 }
 
+/**
+ * A function's name with what differs between two builds of the same code
+ * taken out, so that two results can be compared function by function: the
+ * tier (`*`, `^`, `~`: the same function optimized in one run and not yet in
+ * the other is one function), and for this repository's bundled code the
+ * bundle's folder, line and column (a change moves every line after it; the
+ * functions of the bundle that share a name, such as every message's
+ * `encode`, are added up).
+ */
+export function comparableName(fn: string): string {
+  const js = /^JS:[*^~]?(.*?) (\S*?):(\d+):(\d+)$/.exec(fn);
+  if (!js) return fn;
+  const [, name, url, line, column] = js;
+  const bundle = /\/bundles-\d+\/([^/]+\.js)$/.exec(url!);
+  return bundle ? `JS:${name} (bundled ${bundle[1]})` : `JS:${name} ${url}:${line}:${column}`;
+}
+
+/** One result of `--instructions` with its dumps, as read from disk. */
+export interface LoadedResult {
+  result: InstructionsResult;
+  dumps: string;
+}
+
+/** Per process: thousands of instructions per request in the rest, the compiler and the collector, and the rest by comparable function (medians over rounds). */
+function perProcess(loaded: LoadedResult, p: PathName, c: ConfigName, service: ServiceName): { parts: Record<'rest' | 'compiler' | 'gc', number>; byFunction: Map<string, number> } | undefined {
+  const runs = loaded.result.runs.filter((r) => r.path === p && r.config === c && r.requests.completed > 0 && r.byService[service]);
+  if (runs.length === 0) return undefined;
+  const each = runs.map((r) => {
+    const file = path.join(loaded.dumps, r.byService[service]!.dump);
+    const { byFunction } = dumpPerRequest(file, perfMapOf(file), r.requests.completed);
+    const parts = { rest: 0, compiler: 0, gc: 0 };
+    const named = new Map<string, number>();
+    for (const [fn, k] of byFunction) {
+      const part = instructionPart(fn);
+      parts[part] += k;
+      if (part === 'rest') named.set(comparableName(fn), (named.get(comparableName(fn)) ?? 0) + k);
+    }
+    return { parts, byFunction: named };
+  });
+  const median = (values: number[]): number => stat(values).median;
+  const names = new Set(each.flatMap((e) => [...e.byFunction.keys()]));
+  return {
+    parts: { rest: median(each.map((e) => e.parts.rest)), compiler: median(each.map((e) => e.parts.compiler)), gc: median(each.map((e) => e.parts.gc)) },
+    byFunction: new Map([...names].map((n) => [n, median(each.map((e) => e.byFunction.get(n) ?? 0))])),
+  };
+}
+
+/**
+ * Markdown: a result against an earlier one (`before`), every path,
+ * configuration and process the two share: thousands of instructions per
+ * request in the rest, the compiler and the collector, before and after, and
+ * the `functions` functions of the rest whose instructions changed most. The
+ * whole measured window per request: unlike the bench's own tables, what the
+ * process executes with no load is not taken out.
+ */
+export function compareTables(after: LoadedResult, before: LoadedResult, functions = 15): string {
+  const out: string[] = [];
+  for (const p of after.result.settings.paths.filter((x) => before.result.settings.paths.includes(x))) {
+    for (const c of after.result.settings.configs.filter((x) => before.result.settings.configs.includes(x))) {
+      for (const service of pathNamed(p).services) {
+        const a = perProcess(after, p, c, service);
+        const b = perProcess(before, p, c, service);
+        if (!a || !b) continue;
+        out.push(`### ${pathNamed(p).label}: ${service}, ${configNamed(c).label}: thousands of instructions per request, before → after`, '');
+        const row = (label: string, x: number, y: number): string[] => [label, k1(x), k1(y), `${y - x >= 0 ? '+' : ''}${(y - x).toFixed(1)}`];
+        out.push(
+          ...table(
+            ['part', 'before', 'after', 'change'],
+            [row('the rest', b.parts.rest, a.parts.rest), row('optimizing compiler', b.parts.compiler, a.parts.compiler), row('garbage collector', b.parts.gc, a.parts.gc)],
+          ),
+          '',
+        );
+        const names = new Set([...a.byFunction.keys(), ...b.byFunction.keys()]);
+        const changed = [...names]
+          .map((f) => ({ f, x: b.byFunction.get(f) ?? 0, y: a.byFunction.get(f) ?? 0 }))
+          .sort((u, v) => Math.abs(v.y - v.x) - Math.abs(u.y - u.x))
+          .slice(0, functions);
+        out.push(`The ${functions} functions outside the compiler and the collector that changed most:`, '');
+        out.push(...changed.map(({ f, x, y }) => `- ${y - x >= 0 ? '+' : ''}${(y - x).toFixed(1)} (${k1(x)} → ${k1(y)}) ${f}`), '');
+      }
+    }
+  }
+  return out.length > 0 ? out.join('\n') : 'the two results share no path, configuration and process';
+}
+
+/** Reads a result of `--instructions` and finds its dumps; a message instead when it is not one. */
+function loadResult(file: string): LoadedResult | string {
+  if (!existsSync(file)) return `${file}: no such file`;
+  const result = JSON.parse(readFileSync(file, 'utf8')) as InstructionsResult;
+  if (!result.runs?.[0]?.byService || !('settings' in result) || !result.dumps) return `${file}: not the result of npm run bench -- --instructions`;
+  // The dumps' folder as the result names it, relative to where the bench ran: found again beside the JSON.
+  const dumps = existsSync(result.dumps) ? result.dumps : path.join(path.dirname(file), path.basename(result.dumps));
+  return { result, dumps };
+}
+
 function main(argv: string[]): number {
   const option = (name: string, fallback: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
   const file = argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
-  if (!file || !existsSync(file)) {
-    console.error('usage: instructionsSummary.ts <out>.json [--origins N] [--functions N] [--callers REGEX [--top N]]   (<out> as given to npm run bench -- --instructions --out)');
+  if (!file) {
+    console.error(
+      'usage: instructionsSummary.ts <out>.json [--origins N] [--functions N] [--callers REGEX [--top N]] [--against <earlier>.json]   (<out> as given to npm run bench -- --instructions --out)',
+    );
     return 2;
   }
-  const result = JSON.parse(readFileSync(file, 'utf8')) as InstructionsResult;
-  if (!result.runs?.[0]?.byService || !('settings' in result) || !result.dumps) {
-    console.error(`${file}: not the result of npm run bench -- --instructions`);
+  const loaded = loadResult(file);
+  if (typeof loaded === 'string') {
+    console.error(loaded);
     return 1;
   }
-  // The dumps' folder as the result names it, relative to where the bench ran: found again beside the JSON.
-  const dumps = existsSync(result.dumps) ? result.dumps : path.join(path.dirname(file), path.basename(result.dumps));
+  if (argv.includes('--against')) {
+    const before = loadResult(argv[argv.indexOf('--against') + 1] ?? '');
+    if (typeof before === 'string') {
+      console.error(before);
+      return 1;
+    }
+    console.log(compareTables(loaded, before, option('--functions', 15)));
+    return 0;
+  }
   const callee = argv.includes('--callers') ? argv[argv.indexOf('--callers') + 1] : undefined;
-  console.log(instructionsTables(result, dumps, option('--origins', 12), option('--functions', 0), callee ? { callee: new RegExp(callee), top: option('--top', 15) } : undefined));
+  console.log(instructionsTables(loaded.result, loaded.dumps, option('--origins', 12), option('--functions', 0), callee ? { callee: new RegExp(callee), top: option('--top', 15) } : undefined));
   return 0;
 }
 
