@@ -2,6 +2,9 @@ import { INVALID_SPANID, INVALID_TRACEID, trace, TraceFlags, type Context, type 
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { AlwaysOffSampler, ParentBasedSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
 
+const ON = Symbol.for('govrnanza.telemetry.unsampledChildrenWithoutSdk');
+const flag = globalThis as { [ON]?: boolean };
+
 /**
  * Whether a span under `parent` would be neither recorded nor sampled, so
  * that the call can go on under the parent's own context, as an untraced one
@@ -29,9 +32,6 @@ import { AlwaysOffSampler, ParentBasedSampler, type Sampler } from '@opentelemet
  * would record: nothing. The switch lives on the process, not in this module:
  * the preload and each service bundle carry their own copy of it.
  */
-const ON = Symbol.for('govrnanza.telemetry.unsampledChildrenWithoutSdk');
-const flag = globalThis as { [ON]?: boolean };
-
 export function underUnsampledParent(parent: Context): boolean {
   if (flag[ON] !== true) return false;
   const p = trace.getSpanContext(parent);
