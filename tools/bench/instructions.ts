@@ -68,9 +68,11 @@ export interface CallgrindCall {
  * `fn=` or `cfn=`) and `(id)` after; a function callgrind could not name
  * (JIT-compiled code) is its address, `0x…`. The functions must add up to
  * the dump's `totals:` line, which is checked (its `summary:` line can be a
- * few thousand lower: callgrind's own dump request).
+ * few thousand lower: callgrind's own dump request). The calls are collected
+ * only when `want.calls` (empty otherwise: the bench reads every dump for its
+ * totals alone).
  */
-export function readCallgrind(file: string): { total: number; byFunction: Map<string, number>; calls: CallgrindCall[] } {
+export function readCallgrind(file: string, want: { calls: boolean } = { calls: false }): { total: number; byFunction: Map<string, number>; calls: CallgrindCall[] } {
   const text = readFileSync(file, 'utf8');
   const names = new Map<string, string>();
   const byFunction = new Map<string, number>();
@@ -98,11 +100,14 @@ export function readCallgrind(file: string): { total: number; byFunction: Map<st
     if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 42) {
       const cost = Number(line.slice(line.lastIndexOf(' ') + 1));
       if (pendingCalls >= 0) {
-        const key = `${current}\0${callee}`;
-        const call = byCall.get(key) ?? { caller: current, callee, calls: 0, inclusive: 0 };
-        call.calls += pendingCalls;
-        if (Number.isFinite(cost)) call.inclusive += cost;
-        byCall.set(key, call);
+        // The call's inclusive cost: already counted under the callee.
+        if (want.calls) {
+          const key = `${current}\0${callee}`;
+          const call = byCall.get(key) ?? { caller: current, callee, calls: 0, inclusive: 0 };
+          call.calls += pendingCalls;
+          if (Number.isFinite(cost)) call.inclusive += cost;
+          byCall.set(key, call);
+        }
         pendingCalls = -1;
         continue;
       }

@@ -113,7 +113,7 @@ export function dumpPerRequest(dumpFile: string, map: PerfMap | undefined, reque
 /** Per caller of the functions whose resolved name matches `callee`: calls and thousands of instructions (inclusive) per request. */
 export function callersPerRequest(dumpFile: string, map: PerfMap | undefined, requests: number, callee: RegExp): Map<string, { calls: number; k: number }> {
   const out = new Map<string, { calls: number; k: number }>();
-  for (const call of readCallgrind(dumpFile).calls) {
+  for (const call of readCallgrind(dumpFile, { calls: true }).calls) {
     if (!callee.test(resolveFunction(call.callee, map))) continue;
     const caller = resolveFunction(call.caller, map);
     const entry = out.get(caller) ?? { calls: 0, k: 0 };
@@ -129,6 +129,16 @@ function perfMapOf(dumpFile: string): PerfMap | undefined {
   const m = /^(.*\/[a-z]+\.\d+)\.callgrind\.\d+$/.exec(dumpFile);
   const file = m ? `${m[1]}.perf.map` : '';
   return file && existsSync(file) ? readPerfMap(readFileSync(file, 'utf8')) : undefined;
+}
+
+/** The measured dumps of one process on one path and configuration (one per round that completed requests), with the map and requests to read them by. */
+function runDumps(result: InstructionsResult, dumps: string, p: PathName, c: ConfigName, service: ServiceName): { file: string; map: PerfMap | undefined; requests: number }[] {
+  return result.runs
+    .filter((r) => r.path === p && r.config === c && r.requests.completed > 0 && r.byService[service] !== undefined)
+    .map((r) => {
+      const file = path.join(dumps, r.byService[service]!.dump);
+      return { file, map: perfMapOf(file), requests: r.requests.completed };
+    });
 }
 
 const k1 = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '' : n.toFixed(1));
@@ -150,12 +160,7 @@ export function instructionsTables(
       for (const c of configs) {
         per.set(
           c,
-          result.runs
-            .filter((r) => r.path === p && r.config === c && r.requests.completed > 0)
-            .map((r) => {
-              const file = path.join(dumps, r.byService[service]!.dump);
-              return dumpPerRequest(file, perfMapOf(file), r.requests.completed);
-            }),
+          runDumps(result, dumps, p, c, service).map((d) => dumpPerRequest(d.file, d.map, d.requests)),
         );
       }
       const median = (c: string, key: string, by: 'byOrigin' | 'byFunction'): number => medianOf(per.get(c)!.map((d) => d[by].get(key) ?? 0));
@@ -184,17 +189,7 @@ export function instructionsTables(
 
 /** Markdown: who calls the functions matching `callee` in one process, calls (and K instructions) per request by configuration. */
 function callersTable(result: InstructionsResult, dumps: string, p: PathName, service: ServiceName, configs: ConfigName[], callee: RegExp, top: number): string[] {
-  const per = new Map(
-    configs.map((c) => [
-      c,
-      result.runs
-        .filter((r) => r.path === p && r.config === c && r.requests.completed > 0)
-        .map((r) => {
-          const file = path.join(dumps, r.byService[service]!.dump);
-          return callersPerRequest(file, perfMapOf(file), r.requests.completed, callee);
-        }),
-    ]),
-  );
+  const per = new Map(configs.map((c) => [c, runDumps(result, dumps, p, c, service).map((d) => callersPerRequest(d.file, d.map, d.requests, callee))]));
   const median = (c: ConfigName, caller: string, key: 'calls' | 'k'): number => {
     const values = per.get(c)!.map((m) => m.get(caller)?.[key] ?? 0);
     return values.length > 0 ? stat(values).median : NaN;
@@ -246,11 +241,10 @@ export interface LoadedResult {
 
 /** Per process: thousands of instructions per request in the rest, the compiler and the collector, and the rest by comparable function (medians over rounds). */
 function perProcess(loaded: LoadedResult, p: PathName, c: ConfigName, service: ServiceName): { parts: Record<'rest' | 'compiler' | 'gc', number>; byFunction: Map<string, number> } | undefined {
-  const runs = loaded.result.runs.filter((r) => r.path === p && r.config === c && r.requests.completed > 0 && r.byService[service]);
-  if (runs.length === 0) return undefined;
-  const each = runs.map((r) => {
-    const file = path.join(loaded.dumps, r.byService[service]!.dump);
-    const { byFunction } = dumpPerRequest(file, perfMapOf(file), r.requests.completed);
+  const measured = runDumps(loaded.result, loaded.dumps, p, c, service);
+  if (measured.length === 0) return undefined;
+  const each = measured.map((d) => {
+    const { byFunction } = dumpPerRequest(d.file, d.map, d.requests);
     const parts = { rest: 0, compiler: 0, gc: 0 };
     const named = new Map<string, number>();
     for (const [fn, k] of byFunction) {
