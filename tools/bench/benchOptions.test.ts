@@ -51,6 +51,13 @@ describe('bench options', () => {
     expect(() => parseBenchArgs(['--instructions', '--pin', 'account=0'])).toThrow(/cannot be combined with --pin/);
   });
 
+  it('judges a soak after the warm-up asked, which must leave part of the soak to judge', () => {
+    expect(parseBenchArgs(['--soak', '8m', '--soak-warmup', '3m'])).toMatchObject({ options: { soakMs: 480_000, soakWarmupMs: 180_000 } });
+    expect(parseBenchArgs(['--soak', '5m'])).not.toHaveProperty('options.soakWarmupMs');
+    expect(() => parseBenchArgs(['--soak-warmup', '3m'])).toThrow(/only with --soak/);
+    expect(() => parseBenchArgs(['--soak', '3m', '--soak-warmup', '3m'])).toThrow(/shorter than the soak/);
+  });
+
   it('samples allocations into a directory, but not during a soak', () => {
     expect(parseBenchArgs(['--allocations', 'out/alloc'])).toMatchObject({ options: { allocationsDir: 'out/alloc' } });
     expect(parseBenchArgs([])).not.toHaveProperty('options.allocationsDir');

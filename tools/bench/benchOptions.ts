@@ -25,6 +25,8 @@ export interface BenchOptions {
   soakMs: number;
   /** The configuration soaked: the first of --configs other than bare (in table order), else tracing-1pct. */
   soakConfig: ConfigName;
+  /** The soak's first part, whose RSS is not judged; undefined = a fifth of the soak, at most 5 minutes. */
+  soakWarmupMs?: number;
   /** Before each configuration, wait while other work uses more than this many cores. */
   quietCores: number;
   /** Wait at most this long for the machine to be quiet, then measure anyway (and say so). */
@@ -79,6 +81,9 @@ round), and writes <out>.json and <out>.md with medians, spread and ratios to ba
   --soak T                soak mode: one configuration (the first of --configs that is not
                           bare, default tracing-1pct) under open-loop load on every path for T
                           (e.g. 5m), RSS of each process followed over time
+  --soak-warmup T         the soak's first part, not judged: growth compares the RSS floor
+                          just after it with the floor at the end (default a fifth of the
+                          soak, at most 5m); e.g. --soak 8m --soak-warmup 3m judges 5 minutes
   --idle T                before the paths of each configuration, measure the CPU every
                           process uses with no load for T (background timers and monitors;
                           default 3s, 0 = not at all)
@@ -170,6 +175,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
         rates: { type: 'string' },
         out: { type: 'string' },
         soak: { type: 'string' },
+        'soak-warmup': { type: 'string' },
         'quiet-cores': { type: 'string' },
         'max-wait': { type: 'string' },
         idle: { type: 'string' },
@@ -191,6 +197,10 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
   const rateFraction = positive(parsed['rate-fraction'], 0.25, '--rate-fraction', false);
   if (rateFraction >= 1) throw new BenchUsageError('--rate-fraction: must be below 1 (the open loop measures latency below saturation)');
   if (parsed.allocations && parsed.soak) throw new BenchUsageError('--allocations: samples the paths of a measured run, not a soak');
+  const soakMs = parsed.soak ? parseDuration(parsed.soak, '--soak') : 0;
+  const soakWarmupMs = parsed['soak-warmup'] === undefined ? undefined : parseDuration(parsed['soak-warmup'], '--soak-warmup');
+  if (soakWarmupMs !== undefined && soakMs === 0) throw new BenchUsageError('--soak-warmup: only with --soak');
+  if (soakWarmupMs !== undefined && soakWarmupMs >= soakMs) throw new BenchUsageError('--soak-warmup: must be shorter than the soak, which must leave time to judge');
   const instructions = parsed.instructions ?? false;
   if (instructions) {
     for (const other of ['soak', 'allocations', 'cpu-prof', 'pin'] as const) {
@@ -223,7 +233,8 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
       rateFraction,
       rates: parseRates(parsed.rates),
       out: parsed.out ?? 'bench/results/latest',
-      soakMs: parsed.soak ? parseDuration(parsed.soak, '--soak') : 0,
+      soakMs,
+      ...(soakWarmupMs !== undefined ? { soakWarmupMs } : {}),
       soakConfig: asked ? (asked.find((c) => configNamed(c).kind !== 'bare') ?? 'bare') : 'tracing-1pct',
       quietCores: parsed['quiet-cores'] === undefined ? 0.3 : Number(parsed['quiet-cores']),
       idleMs: parsed.idle ? parseDuration(parsed.idle, '--idle') : defaults.idleMs,

@@ -15,12 +15,14 @@ const MiB = 1024 * 1024;
  * below saturation) for `soakMs`, sampling each process's RSS. RSS saw-tooths
  * with garbage collection, so growth compares floors: the lowest RSS of the
  * first fifth after a warm-up (a fifth of the run, at most 5 minutes) with the
- * lowest of the last fifth.
+ * lowest of the last fifth. `--soak-warmup` sets the warm-up: a heap that
+ * grows to its working size in the first minutes is not a leak, and a soak
+ * long enough to judge five minutes after it says so.
  */
 export async function runSoak(env: BenchEnv, config: ConfigName, rates: BenchResult['rates']): Promise<SoakResult> {
   const { options, log } = env;
   const durationMs = options.soakMs;
-  const warmupMs = Math.min(300_000, durationMs / 5);
+  const warmupMs = options.soakWarmupMs ?? Math.min(300_000, durationMs / 5);
   const everyMs = Math.min(10_000, Math.max(1_000, durationMs / 120));
   const { system, ids } = await startWithData(env, config);
   const soakRates: Partial<Record<PathName, number>> = {};
