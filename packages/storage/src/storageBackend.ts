@@ -4,6 +4,10 @@ import { MemoryIdempotencyStore, RedisIdempotencyStore, type IdempotencyStore } 
 import { MemoryCollection } from './memoryCollection';
 import { RedisCollection } from './redisCollection';
 import { guardStore } from './storeUnavailable';
+import { keepStringPrototypeFast } from './stringPrototype';
+
+// ioredis, imported above, subclasses String as it loads; see keepStringPrototypeFast.
+keepStringPrototypeFast();
 
 /** Where a service keeps its data: collections and idempotency keys. */
 export interface StorageBackend {
