@@ -6,13 +6,15 @@
  * strings) when it loads. V8 answers the first `extends String` by turning
  * `String.prototype` into a dictionary of properties, to make the additions
  * it expects cheap, and turns it back only when a property is loaded through
- * an object whose prototype chain reaches it. Strings are primitives, so no
- * load on a string ever does: the prototype stays a dictionary for the life
- * of the process. Optimized code then cannot embed where `charCodeAt`,
- * `slice`, `toLowerCase` and the rest of the string methods live, and looks
- * each one up through the inline-cache stub on every call (about 125
- * instructions per lookup on Node 20): every string method call of the
- * process, in this repository's code, grpc-js, Node's HTTP/2 and protobuf.
+ * some object whose prototype chain reaches it (an instance of a subclass
+ * with an own property does it; `Object.create(String.prototype)` does not).
+ * A load on a string, a primitive, never does: the prototype stays a
+ * dictionary for the life of the process. Optimized code then cannot embed
+ * where `charCodeAt`, `slice`, `toLowerCase` and the other string methods
+ * live, and looks each one up through the inline-cache stub on every call
+ * (about 125 instructions per lookup on Node 20): every string method called
+ * by optimized code of the process, in this repository's code, grpc-js,
+ * Node's HTTP/2, protobuf and OpenTelemetry.
  *
  * Loading a property through an instance of a `String` subclass that has an
  * own property makes V8 lay the chain out for fast access again, and marks
@@ -21,7 +23,7 @@
  */
 export function keepStringPrototypeFast(): void {
   const probe = new StringProbe();
-  // A property load (not Reflect.get, which V8 runs without the inline cache that does the work).
+  // The lookup through the probe is what lays the chain out; the check only keeps it from being dropped.
   if (typeof probe.charCodeAt !== 'function') throw new Error('String.prototype.charCodeAt is missing');
 }
 
