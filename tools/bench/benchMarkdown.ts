@@ -212,6 +212,7 @@ function provenance(result: BenchResult): string[] {
     s.pin
       ? `Processes pinned to cores (all their threads): ${Object.entries(s.pin).map(([name, cores]) => `${name} ${cores}`).join(', ')}.`
       : 'Processes not pinned: the kernel placed them on the cores and moved them as it liked.',
+    ...(s.nodeFlags ? [`Every process, bare and stack alike, ran with \`${s.nodeFlags.join(' ')}\`.`] : []),
     `Load average (1/5/15 min) at start ${la(result.loadAverageAtStart)}, at end ${la(result.loadAverageAtEnd)}; other work before each configuration: median ${foreign.median.toFixed(2)} cores (max ${foreign.max.toFixed(2)})${waited > 0 ? `; waited for quiet ${waited} time(s)` : ''}` +
       (result.runs.length > 0 ? `; during the closed-loop runs: median ${during.median.toFixed(2)} cores (max ${during.max.toFixed(2)})${remeasured > 0 ? `; ${remeasured} path(s) measured again because other work disturbed them` : ''}.` : '.'),
     '',

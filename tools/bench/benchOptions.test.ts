@@ -58,6 +58,13 @@ describe('bench options', () => {
     expect(() => parseBenchArgs(['--soak', '3m', '--soak-warmup', '3m'])).toThrow(/shorter than the soak/);
   });
 
+  it('passes Node flags to every process when asked, and only flags', () => {
+    expect(parseBenchArgs(['--node-flags=--no-memory-reducer  --max-semi-space-size=32 '])).toMatchObject({ options: { nodeFlags: ['--no-memory-reducer', '--max-semi-space-size=32'] } });
+    expect(parseBenchArgs([])).toMatchObject({ options: { nodeFlags: [] } });
+    expect(() => parseBenchArgs(['--node-flags=--no-memory-reducer ; rm'])).toThrow(/";" is not a flag/);
+    expect(() => parseBenchArgs(['--node-flags=inspect'])).toThrow(/"inspect" is not a flag/);
+  });
+
   it('samples allocations into a directory, but not during a soak', () => {
     expect(parseBenchArgs(['--allocations', 'out/alloc'])).toMatchObject({ options: { allocationsDir: 'out/alloc' } });
     expect(parseBenchArgs([])).not.toHaveProperty('options.allocationsDir');

@@ -27,6 +27,8 @@ export interface BenchOptions {
   soakConfig: ConfigName;
   /** The soak's first part, whose RSS is not judged; undefined = a fifth of the soak, at most 5 minutes. */
   soakWarmupMs?: number;
+  /** Node and V8 flags every benchmarked process runs with, bare and stack alike (empty: none). */
+  nodeFlags: string[];
   /** Before each configuration, wait while other work uses more than this many cores. */
   quietCores: number;
   /** Wait at most this long for the machine to be quiet, then measure anyway (and say so). */
@@ -84,6 +86,9 @@ round), and writes <out>.json and <out>.md with medians, spread and ratios to ba
   --soak-warmup T         the soak's first part, not judged: growth compares the RSS floor
                           just after it with the floor at the end (default a fifth of the
                           soak, at most 5m); e.g. --soak 8m --soak-warmup 3m judges 5 minutes
+  --node-flags="F …"      Node and V8 flags for every benchmarked process, bare and stack
+                          alike, e.g. --node-flags=--no-memory-reducer (with "=": the value
+                          starts with a dash): what a deployment's NODE_OPTIONS would change
   --idle T                before the paths of each configuration, measure the CPU every
                           process uses with no load for T (background timers and monitors;
                           default 3s, 0 = not at all)
@@ -176,6 +181,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
         out: { type: 'string' },
         soak: { type: 'string' },
         'soak-warmup': { type: 'string' },
+        'node-flags': { type: 'string' },
         'quiet-cores': { type: 'string' },
         'max-wait': { type: 'string' },
         idle: { type: 'string' },
@@ -201,6 +207,9 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
   const soakWarmupMs = parsed['soak-warmup'] === undefined ? undefined : parseDuration(parsed['soak-warmup'], '--soak-warmup');
   if (soakWarmupMs !== undefined && soakMs === 0) throw new BenchUsageError('--soak-warmup: only with --soak');
   if (soakWarmupMs !== undefined && soakWarmupMs >= soakMs) throw new BenchUsageError('--soak-warmup: must be shorter than the soak, which must leave time to judge');
+  const nodeFlags = (parsed['node-flags'] ?? '').split(/\s+/).filter(Boolean);
+  const notFlag = nodeFlags.find((f) => !/^--[a-z0-9][\w-]*(=\S+)?$/i.test(f));
+  if (notFlag !== undefined) throw new BenchUsageError(`--node-flags: "${notFlag}" is not a flag (--name or --name=value)`);
   const instructions = parsed.instructions ?? false;
   if (instructions) {
     for (const other of ['soak', 'allocations', 'cpu-prof', 'pin'] as const) {
@@ -234,6 +243,7 @@ export function parseBenchArgs(argv: string[]): { help: true } | { help: false; 
       rates: parseRates(parsed.rates),
       out: parsed.out ?? 'bench/results/latest',
       soakMs,
+      nodeFlags,
       ...(soakWarmupMs !== undefined ? { soakWarmupMs } : {}),
       soakConfig: asked ? (asked.find((c) => configNamed(c).kind !== 'bare') ?? 'bare') : 'tracing-1pct',
       quietCores: parsed['quiet-cores'] === undefined ? 0.3 : Number(parsed['quiet-cores']),

@@ -190,6 +190,8 @@ export interface BenchResult {
     configs: ConfigName[];
     /** `--pin`: the cores each process was restricted to; absent: the kernel placed them. */
     pin?: CpuPlacement;
+    /** `--node-flags`: what every benchmarked process ran with besides the bench's own; absent: nothing. */
+    nodeFlags?: string[];
   };
   /** The open-loop rate of each path, and the bare throughput it was derived from (absent when given). */
   rates: Partial<Record<PathName, { rate: number; bareThroughput?: number }>>;

@@ -60,6 +60,7 @@ export async function startWithData(
     otlpUrl: env.sink.url,
     bareData: data,
     ...(env.options.pin ? { placement: env.options.pin } : {}),
+    ...(env.options.nodeFlags.length > 0 ? { nodeFlags: env.options.nodeFlags } : {}),
     ...(profileDir ? { cpuProfDir: path.resolve(profileDir, session) } : {}),
     ...(allocationsDir && sampled ? { allocationsDir: path.resolve(allocationsDir, session) } : {}),
     ...extra,

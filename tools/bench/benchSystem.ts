@@ -59,6 +59,8 @@ export interface StartOptions {
    * `<service>.<pid>.callgrind[.N]` (see instructions.ts).
    */
   callgrindDir?: string;
+  /** Node and V8 flags for every process, bare and stack alike. */
+  nodeFlags?: readonly string[];
 }
 
 /** The allocation sampler preloaded with `allocationsDir` (plain CommonJS, see the file). */
@@ -95,6 +97,7 @@ export async function startBenchSystem(opts: StartOptions): Promise<BenchSystem>
       ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`, `--cpu-prof-name=${service}.cpuprofile`] : []),
       ...(opts.allocationsDir ? ['--require', ALLOCATION_SAMPLER] : []),
       ...(opts.callgrindDir ? [...CALLGRIND_NODE_FLAGS, ...v8LogFlags(opts.callgrindDir, service)] : []),
+      ...(opts.nodeFlags ?? []),
     ];
     const args =
       opts.config.kind === 'bare'

@@ -357,7 +357,7 @@ export async function runInstructions(options: BenchOptions, command: string, lo
       idleMs: options.idleMs,
       paths: options.paths,
       configs: options.configs,
-      nodeFlags: CALLGRIND_NODE_FLAGS,
+      nodeFlags: [...CALLGRIND_NODE_FLAGS, ...options.nodeFlags],
     },
     runs,
     summaries: summarizeInstructions(runs, options.configs, options.paths),

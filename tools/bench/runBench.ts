@@ -188,6 +188,7 @@ function assemble(options: BenchOptions, command: string, c: Collected): BenchRe
       paths: options.paths,
       configs: options.configs,
       ...(options.pin ? { pin: options.pin } : {}),
+      ...(options.nodeFlags.length > 0 ? { nodeFlags: options.nodeFlags } : {}),
     },
     rates: c.rates,
     quiet: c.quiet,
