@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ROOT_CONTEXT, trace as traceApi, type Context } from '@opentelemetry/api';
-import { hasValidIds } from '@govrnanza/telemetry';
+import { isSpanContextValid, ROOT_CONTEXT, trace as traceApi, type Context } from '@opentelemetry/api';
 import { cancellationOf, type Cancellation } from './cancellation';
 import type { Logger } from './logger';
 
@@ -53,7 +52,7 @@ export function isWellFormedRequestId(value: unknown): value is string {
 export function requestIdFrom(value: unknown, newTrace: Context = ROOT_CONTEXT): string {
   if (isWellFormedRequestId(value)) return value;
   const span = traceApi.getSpanContext(newTrace);
-  return span !== undefined && hasValidIds(span) ? span.traceId : randomUUID();
+  return span !== undefined && isSpanContextValid(span) ? span.traceId : randomUUID();
 }
 
 /** Converts a grpc-js deadline (Date or ms number, Infinity when none) to epoch ms. */

@@ -45,7 +45,6 @@ export {
   type TracingOptions,
 } from './tracing';
 export { samplerFromEnv, DEFAULT_SAMPLER } from './samplerFromEnv';
-export { hasValidIds } from './unsampledChildren';
 export { FileSpanExporter } from './fileSpanExporter';
 export { RedactingSpanProcessor, REDACTED_SERVER_ATTRIBUTES } from './redactingSpanProcessor';
 export { readSpanRecords, toSpanRecord, type SpanRecord } from './spanRecord';

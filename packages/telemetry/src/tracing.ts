@@ -1,3 +1,4 @@
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { envDetector, hostDetector, resourceFromAttributes } from '@opentelemetry/resources';
@@ -8,7 +9,6 @@ import rootPackage from '../../../package.json';
 import { FileSpanExporter } from './fileSpanExporter';
 import { RedactingSpanProcessor } from './redactingSpanProcessor';
 import { samplerFromEnv } from './samplerFromEnv';
-import { TraceContextPropagator } from './traceContextPropagator';
 import { useUnsampledChildShortcut } from './unsampledChildren';
 import { SyncContextManager } from './syncContextManager';
 
@@ -97,8 +97,7 @@ const started = globalThis as { [STARTED]?: Tracing };
  * preload.ts). gRPC and HTTP spans are made by the runtime itself
  * (rpcSpans.ts) through the API this registers; the one library
  * instrumentation, ioredis, is loaded with `TRACE_CONTEXT=async` only (it
- * needs the context to follow awaits). W3C trace context propagation (the
- * library's, with a cheaper id check: `TraceContextPropagator`). Server spans
+ * needs the context to follow awaits). W3C trace context propagation. Server spans
  * lose what identifies the caller (see `RedactingSpanProcessor`). Span export
  * to OTLP and/or the traces file as configured; with neither, no tracer
  * provider is registered, so spans are not recorded but incoming trace
@@ -121,7 +120,7 @@ export function startTracing(options: TracingOptions): Tracing {
     resourceDetectors: [envDetector, hostDetector],
     sampler: options.sampler,
     spanProcessors: processors,
-    textMapPropagator: new TraceContextPropagator(),
+    textMapPropagator: new W3CTraceContextPropagator(),
     // Unset: the SDK's AsyncLocalStorage context manager.
     ...(options.contextMode === 'explicit' ? { contextManager: new SyncContextManager() } : {}),
     instrumentations: options.contextMode === 'async' ? instrumentations() : [],

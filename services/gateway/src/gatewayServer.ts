@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { trace } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { CancellationSource, createCallContext, requestIdFrom, type Logger, type ResilienceMode } from '@govrnanza/runtime';
-import { hasValidIds, startHttpServerSpan, type HttpSpan } from '@govrnanza/telemetry';
+import { startHttpServerSpan, type HttpSpan } from '@govrnanza/telemetry';
 import { ROUTES } from '@govrnanza/topology';
 import type { GatewayConfig } from './gatewayConfig';
 import { HttpError, toHttpError } from './http/httpError';
@@ -65,7 +65,7 @@ export function createGatewayServer(opts: GatewayServerOptions): GatewayServer {
     const requestId = requestIdFrom(req.headers['x-request-id'], req.headers.traceparent === undefined ? span?.context : undefined);
     res.setHeader('x-request-id', requestId);
     const traced = span && trace.getSpanContext(span.context);
-    if (traced && hasValidIds(traced)) res.setHeader('x-trace-id', traced.traceId);
+    if (traced && isSpanContextValid(traced)) res.setHeader('x-trace-id', traced.traceId);
     const url = new URL(req.url ?? '/', 'http://gateway');
     const method = req.method ?? 'GET';
     if (url.pathname === '/healthz' && method === 'GET') {
