@@ -200,7 +200,6 @@ describe('the child of an unsampled parent without the SDK', () => {
     expect(finished()).toHaveLength(0);
   });
 
-
   it('leaves a parent whose ids are invalid to the SDK, which starts a new trace', () => {
     useUnsampledChildShortcut(sampler, true);
     // The propagator never extracts such a context (its pattern refuses all-zero ids); code can still make one.
